@@ -1,0 +1,125 @@
+// The one place that reads the environment. Every setting is validated here at start-up,
+// so a bad value stops the process with a message that names the variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max).default(def));
+const number01 = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(def));
+const bool = (def: boolean) =>
+  z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false').transform((v) => ['true', '1', 'yes'].includes(v)));
+const csv = z.preprocess(emptyToUndefined, z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
+
+export const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  PORT: int(3000, 0, 65535),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  /** Behind a reverse proxy (TLS termination): trust X-Forwarded-* so cookies get `Secure`. */
+  TRUST_PROXY: bool(false),
+
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional()),
+  PG_POOL_MAX: int(10, 1, 200),
+
+  ZALO_APP_ID: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_OPENAPI_URL: z.preprocess(emptyToUndefined, z.url().default('https://openapi.zalo.me')),
+  ZALO_OAUTH_URL: z.preprocess(emptyToUndefined, z.url().default('https://oauth.zaloapp.com')),
+  /** Registered "Official Account Callback URL", used by `npm run zalo:authorize`. */
+  ZALO_REDIRECT_URI: optionalUrl,
+  ZALO_HTTP_TIMEOUT_MS: int(10_000, 100, 120_000),
+  /** Largest webhook body accepted, in bytes. */
+  WEBHOOK_BODY_LIMIT: int(64 * 1024, 1024, 10 * 1024 * 1024),
+
+  /** Worker: how many inbound events are answered at once, and how often the queues are polled. */
+  WORKER_CONCURRENCY: int(4, 1, 64),
+  WORKER_POLL_MS: int(250, 10, 60_000),
+  /** Attempts before an inbound event or an outbox message is parked for staff. */
+  MAX_ATTEMPTS: int(8, 1, 100),
+  /** Messages per user per minute before the bot sends one polite notice and goes quiet. */
+  USER_RATE_LIMIT_PER_MINUTE: int(12, 1, 1000),
+
+  KNOWLEDGE_DIR: z.preprocess(emptyToUndefined, z.string().default('./knowledge')),
+  /** Answer composer: `extractive` (default, no LLM) or an LLM that may only rephrase retrieved passages. */
+  LLM_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
+  LLM_MODEL: optionalString,
+  LLM_BASE_URL: optionalUrl,
+  LLM_API_KEY: optionalString,
+  LLM_TIMEOUT_MS: int(8000, 100, 120_000),
+  /** Dense embeddings: `local` (hashed character n-grams, no download) or a remote provider. */
+  EMBEDDINGS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['local', 'openai', 'ollama']).default('local')),
+  EMBEDDINGS_MODEL: optionalString,
+  EMBEDDINGS_BASE_URL: optionalUrl,
+  EMBEDDINGS_API_KEY: optionalString,
+  /** Below this confidence a question is answered as out of scope (calibrated on test/fixtures). */
+  ANSWER_MIN_CONFIDENCE: number01(0.35),
+
+  /** Key for pseudonymous user ids (HMAC). Unset: a random key is generated once and kept in the database. */
+  PSEUDONYM_SECRET: optionalString,
+  /** Days to keep question text; counts are kept for ever. 0 keeps text for ever. */
+  RETENTION_DAYS: int(180, 0, 36_500),
+  /** Recurring-misconception flag: distinct users within 24 h / 7 days, and the jump over baseline. */
+  FLAG_MIN_USERS_24H: int(5, 1, 1_000_000),
+  FLAG_MIN_USERS_7D: int(15, 1, 1_000_000),
+  FLAG_BASELINE_FACTOR: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).min(1).default(3)),
+  /** Staff alerts for new flags: Zalo user ids (comma separated) and/or a webhook URL. */
+  STAFF_ALERT_ZALO_USER_IDS: csv,
+  STAFF_ALERT_WEBHOOK_URL: optionalUrl,
+
+  /** Staff dashboard session key. Unset: generated once and kept in the database. */
+  SESSION_SECRET: optionalString,
+  /** Force the `Secure` cookie flag (default: on when NODE_ENV=production or behind TRUST_PROXY with https). */
+  COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
+  LOGIN_MAX_FAILURES: int(5, 1, 100),
+  LOGIN_LOCKOUT_MINUTES: int(15, 1, 24 * 60),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  /** Absolute path of DATA_DIR. */
+  dataDir: string;
+  /** Absolute path of KNOWLEDGE_DIR. */
+  knowledgeDir: string;
+  /** True when the webhook can verify signatures (app id and OA secret key are set). */
+  zaloWebhookEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and validate an environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? '?');
+      const raw = env[name];
+      return `${name}=${raw === undefined ? '(unset)' : JSON.stringify(raw)}: ${i.message}`;
+    });
+    throw new ConfigError(issues);
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    dataDir: path.resolve(e.DATA_DIR),
+    knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
+    zaloWebhookEnabled: Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY),
+  };
+}
+
+/** A config for tests: defaults plus overrides, never the real process environment. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: 'memory', ...overrides });
+}

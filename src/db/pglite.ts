@@ -1,0 +1,43 @@
+// Db over embedded PGlite (PostgreSQL in WASM) with pgvector, unaccent and pg_trgm.
+// Uses PGlite's own API: its node-postgres adapter breaks after any SQL error.
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { Db, Queryable, QueryResult } from './types.js';
+
+/** Same shapes as pg: int8 and numeric as strings. */
+const PG_COMPAT_PARSERS = { 20: (v: string) => v, 1700: (v: string) => v };
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<T>(text: string, params?: unknown[]): Promise<QueryResult<T>> {
+      const r = await q.query<T>(text, params);
+      for (const row of r.rows as Record<string, unknown>[]) {
+        for (const k in row) {
+          const v = row[k];
+          // bytea: PGlite returns Uint8Array, pg returns Buffer.
+          if (v instanceof Uint8Array && !Buffer.isBuffer(v)) row[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+        }
+      }
+      return { rows: r.rows, rowCount: r.affectedRows || r.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await q.exec(sql);
+    },
+  };
+}
+
+/** `dir` is a directory path, or `memory://` for a throw-away database (tests). */
+export async function pgliteDb(dir: string): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const db = await PGlite.create(dir, { extensions: { vector, unaccent, pg_trgm }, parsers: PG_COMPAT_PARSERS });
+  const base = wrap(db);
+  return {
+    kind: 'pglite',
+    query: base.query,
+    exec: base.exec,
+    tx: <T>(fn: (q: Queryable) => Promise<T>) => db.transaction((t) => fn(wrap(t))),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,74 @@
+// Process entry point: validate config, open the database, migrate, serve HTTP, prepare the
+// knowledge index, start workers; on SIGTERM/SIGINT stop accepting, finish work, close the db.
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirBusyError } from './db/lock.js';
+import { migrate } from './db/migrate.js';
+import { openDb } from './db/open.js';
+import { createLogger } from './log.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config);
+
+  let db;
+  try {
+    db = await openDb(config);
+  } catch (err) {
+    if (err instanceof DataDirBusyError) {
+      console.error(err.message);
+      process.exit(3);
+    }
+    throw err;
+  }
+  const applied = await migrate(db);
+  if (applied.length) log.info({ applied }, 'database migrated');
+
+  const built = await buildApp({ config, db, logger: log });
+  await built.app.listen({ port: config.PORT, host: config.HOST });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await built.app.close(); // stop accepting; in-flight requests finish
+      await built.stop(); // workers finish what they hold
+      await db.close();
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+    clearTimeout(force);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    await built.start();
+  } catch (err) {
+    log.fatal({ err }, 'could not get ready');
+    await shutdown('startup-failure');
+    process.exit(1);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
