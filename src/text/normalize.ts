@@ -1,0 +1,86 @@
+// Vietnamese text normalisation shared by documents and questions (reference/vietnamese-text.md §1, §6).
+// Every string is normalised the same way before matching; the original text is kept for display.
+
+const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+const NBSP = /[\u00A0\u202F\u2007]/g;
+/** Combining marks (U+0300–U+036F) that NFC could not attach to a letter, e.g. a tone typed after a space. */
+const ORPHAN_MARKS = /(^|[^\p{L}\u0300-\u036f])[\u0300-\u036f]+/gu;
+/** Anything that is not a letter, digit or combining mark: punctuation, all dashes, symbols, quotes. */
+const NON_WORD = /[^\p{L}\p{N}\u0300-\u036f]+/gu;
+/** Vietnamese never writes a letter three times in a row, so "nhiềuuu" / "điiii" are chat elongations. */
+const ELONGATION = /(\p{L})\1{2,}/gu;
+
+/**
+ * NFC; zero-width/BOM removed; NBSP → space; look-alike eth Ð/ð → Đ/đ; orphan combining marks dropped;
+ * lower case; punctuation and dashes → space; runs of ≥3 identical letters → one; single spaces.
+ * Numbers like "2.337" become "2 337" (punctuation is a separator); callers that need them whole
+ * use {@link joinDigitGroups} first.
+ */
+export function normalize(input: string): string {
+  let s = input.normalize('NFC');
+  s = s.replace(ZERO_WIDTH, '').replace(NBSP, ' ').replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
+  s = s.replace(ORPHAN_MARKS, '$1');
+  s = s.toLowerCase();
+  s = joinDigitGroups(s);
+  s = s.replace(NON_WORD, ' ');
+  s = s.replace(ELONGATION, '$1');
+  return s.trim().replace(/\s+/g, ' ');
+}
+
+/** "2.337 km" / "1,002" → "2337" / "1002" (thousands separators), so numbers match however they are written. */
+export function joinDigitGroups(s: string): string {
+  return s.replace(/(\d)[.,](?=\d{3}(?!\d))/g, '$1');
+}
+
+const COMBINING = /[\u0300-\u036f]/g;
+
+/** Removes every diacritic, đ → d. Works on NFC and NFD input and on every letter incl. ỷ ỹ ỵ. */
+export function fold(input: string): string {
+  return input
+    .normalize('NFD')
+    .replace(COMBINING, '')
+    .replace(/[đð]/g, 'd')
+    .replace(/[ĐÐ]/g, 'D');
+}
+
+/** normalize + fold: the accent-free matching form of a whole string. */
+export function foldNormalized(input: string): string {
+  return fold(normalize(input));
+}
+
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/g;
+const TONE_CODE: Record<string, string> = { '\u0300': 'f', '\u0301': 's', '\u0309': 'r', '\u0303': 'x', '\u0323': 'j' };
+
+/**
+ * Placement-free key of one syllable: the syllable without its tone mark, plus a tone code.
+ * "hòa" and "hoà" → "hoaf"; "thủy"/"thuỷ" → "thuyr"; NFD "Việt" → "viêtj".
+ */
+export function toneKey(token: string): string {
+  const d = token.normalize('NFD');
+  const marks = d.match(TONE_MARKS);
+  const base = d.replace(TONE_MARKS, '').normalize('NFC');
+  return marks ? base + TONE_CODE[marks[marks.length - 1]!] : base;
+}
+
+/** True when the string carries any Vietnamese diacritic (tone or vowel mark, or đ). */
+export function hasDiacritics(s: string): boolean {
+  return /[đĐ]/.test(s) || /[\u0300-\u036f]/.test(s.normalize('NFD'));
+}
+
+// i/y spelling variants (lý/lí, kỹ/kĩ, quý/quí, Mỹ/Mĩ, tỷ/tỉ): a syllable-final "y" after these onsets
+// is rewritten to "i" on the matching keys of both sides (coccoc-tokenizer i_and_y.txt, unstarred pairs).
+// "h/l/m/t/s + y" alone is ambiguous in names (Thy, My), so only the unambiguous onsets are rewritten.
+const IY_ONSETS = /^(k|l|qu|t|m)y(\p{M}*)$/u;
+
+/** i/y variant key of a tone-keyed or folded syllable: "ly" → "li", "quys" → "quis", "kyx" → "kix". */
+export function iyKey(key: string): string {
+  // keys end with an optional tone code letter; the tone code is one of f s r x j
+  const m = /^(k|l|qu|t|m)y([fsrxj]?)$/.exec(key);
+  if (m) return `${m[1]}i${m[2]}`;
+  return IY_ONSETS.test(key) ? key.replace(IY_ONSETS, '$1i$2') : key;
+}
+
+/** Words (letters/digits) of an already normalised string. */
+export function words(normalized: string): string[] {
+  return normalized.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
