@@ -45,6 +45,12 @@ export const envSchema = z.object({
   MAX_ATTEMPTS: int(8, 1, 100),
   /** Messages per user per minute before the bot sends one polite notice and goes quiet. */
   USER_RATE_LIMIT_PER_MINUTE: int(12, 1, 1000),
+  /**
+   * Zalo sends in flight at once per process (added by the Zalo channel, issue 3). Each send in
+   * flight when the process dies may be sent again after restart, so 1 keeps a crash to at most
+   * one duplicate; raise it for throughput when that trade is acceptable.
+   */
+  OUTBOX_CONCURRENCY: int(1, 1, 32),
 
   KNOWLEDGE_DIR: z.preprocess(emptyToUndefined, z.string().default('./knowledge')),
   /** Answer composer: `extractive` (default, no LLM) or an LLM that may only rephrase retrieved passages. */
@@ -75,10 +81,12 @@ export const envSchema = z.object({
 
   /** Staff dashboard session key. Unset: generated once and kept in the database. */
   SESSION_SECRET: optionalString,
-  /** Force the `Secure` cookie flag (default: on when NODE_ENV=production or behind TRUST_PROXY with https). */
+  /** Force the `Secure` cookie flag. `auto`: on when the request itself is HTTPS (req.protocol; behind a proxy set TRUST_PROXY). */
   COOKIE_SECURE: z.preprocess(emptyToUndefined, z.enum(['auto', 'true', 'false']).default('auto')),
   LOGIN_MAX_FAILURES: int(5, 1, 100),
   LOGIN_LOCKOUT_MINUTES: int(15, 1, 24 * 60),
+  /** Staff dashboard: a session ends this many hours after login, active or not (added by the dashboard, issue 7). */
+  SESSION_TTL_HOURS: int(12, 1, 24 * 30),
 });
 
 export type Env = z.infer<typeof envSchema>;

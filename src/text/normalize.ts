@@ -67,17 +67,14 @@ export function hasDiacritics(s: string): boolean {
   return /[đĐ]/.test(s) || /[\u0300-\u036f]/.test(s.normalize('NFD'));
 }
 
-// i/y spelling variants (lý/lí, kỹ/kĩ, quý/quí, Mỹ/Mĩ, tỷ/tỉ): a syllable-final "y" after these onsets
-// is rewritten to "i" on the matching keys of both sides (coccoc-tokenizer i_and_y.txt, unstarred pairs).
-// "h/l/m/t/s + y" alone is ambiguous in names (Thy, My), so only the unambiguous onsets are rewritten.
-const IY_ONSETS = /^(k|l|qu|t|m)y(\p{M}*)$/u;
+// i/y spelling variants (lý/lí, kỹ/kĩ, quý/quí, Mỹ/Mĩ, tỷ/tỉ, kỳ/kì): a syllable-final "y" after these
+// onsets is rewritten to "i" on the matching keys of both sides (coccoc-tokenizer i_and_y.txt, unstarred
+// pairs). Names like "Thy" or "Hy" are starred there (not always interchangeable), so they are left alone.
+const IY_VARIANT = /^(k|l|qu|t|m)y([fsrxj]?)$/;
 
-/** i/y variant key of a tone-keyed or folded syllable: "ly" → "li", "quys" → "quis", "kyx" → "kix". */
+/** i/y variant key of a tone-keyed or folded syllable: "lys" → "lis", "quys" → "quis", "myx" → "mix". */
 export function iyKey(key: string): string {
-  // keys end with an optional tone code letter; the tone code is one of f s r x j
-  const m = /^(k|l|qu|t|m)y([fsrxj]?)$/.exec(key);
-  if (m) return `${m[1]}i${m[2]}`;
-  return IY_ONSETS.test(key) ? key.replace(IY_ONSETS, '$1i$2') : key;
+  return key.replace(IY_VARIANT, '$1i$2');
 }
 
 /** Words (letters/digits) of an already normalised string. */

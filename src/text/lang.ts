@@ -1,0 +1,59 @@
+// Language of a message: Vietnamese or English (reference/vietnamese-text.md §5). Off-the-shelf
+// detectors fail on unaccented Vietnamese, so this is a rule: any Vietnamese letter → vi; otherwise the
+// share of words that are Vietnamese syllables or chat shorthand against English function words;
+// very short messages ("ok", "hello", "cam on") keep the conversation's last confident language.
+import type { Lang } from '../answer/types.js';
+import { fold, hasDiacritics, normalize, words } from './normalize.js';
+import { SHORTHAND } from './shorthand.js';
+
+const VI_SYLLABLE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?(oai|oay|oao|oeo|uay|uoi|uou|uya|uye|uyu|ieu|yeu|uye|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|a|e|i|o|u|y)(ch|nh|ng|c|m|n|p|t)?$/;
+
+/** Generic English function and chat words (not domain words: place names look Vietnamese either way). */
+const EN_WORDS = new Set(
+  ('the a an is are was were be been am do does did what which who whom whose where when why how ' +
+    'can could would should will shall may might must i you he she it we they me my your our their his her its ' +
+    'this that these those there here of in on at to from for with by about into over after before between ' +
+    'and or but not no yes if so than then too very much many any some all more most other ' +
+    'hello hi hey thanks thank please ok okay bye goodbye good morning evening night ' +
+    'get go visit need want know tell show find see have has had there time day year far long ' +
+    'cave festival border sea island islands law rights human people village commune province district ' +
+    'best way get bus car open price ticket fee near').split(/\s+/),
+);
+
+export interface LangGuess {
+  lang: Lang;
+  /** False when the message is too short or mixed to be sure (callers keep the previous language). */
+  confident: boolean;
+}
+
+/** Detects vi/en; `lastLang` is kept for short or undecided messages. */
+export function detectLang(text: string, lastLang?: Lang): LangGuess {
+  const norm = normalize(text);
+  if (hasDiacritics(norm)) return { lang: 'vi', confident: true };
+  const ws = words(fold(norm)).filter((w) => !/^\d+$/.test(w));
+  if (ws.length === 0) return { lang: lastLang ?? 'vi', confident: false };
+  let vi = 0;
+  let en = 0;
+  for (const w of ws) {
+    const isEn = EN_WORDS.has(w);
+    const isVi = VI_SYLLABLE.test(w) || w in SHORTHAND;
+    if (isEn && !isVi) en++;
+    else if (isVi && !isEn) vi++;
+    else if (isEn && isVi) {
+      // "an", "to", "me", "so", "hi", "do": count half each way
+      en += 0.5;
+      vi += 0.5;
+    }
+    // neither (English content words like "spratly", "entrance"): counted against Vietnamese below
+  }
+  const viShare = vi / ws.length;
+  const enShare = en / ws.length;
+  const short = ws.length <= 2;
+  // one or two words ("ok", "hello", "cam on") never flip an ongoing conversation
+  if (short && lastLang) return { lang: lastLang, confident: false };
+  if (viShare >= 0.75 && enShare < 0.25) return { lang: 'vi', confident: !short };
+  if (enShare > 0 && enShare >= viShare * 0.5 && viShare < 0.75) return { lang: 'en', confident: !short };
+  if (viShare < 0.5) return { lang: 'en', confident: !short && viShare < 0.3 };
+  return { lang: lastLang && short ? lastLang : 'vi', confident: false };
+}

@@ -1,0 +1,62 @@
+// Chat shorthand (teencode) and domain acronyms, expanded on the question side only, as extra
+// alternatives beside the typed token (reference/vietnamese-text.md §3). Keys are folded tokens;
+// expansions are accented phrases so that both the accented and the folded views can match them.
+// Ambiguous tokens (bn, mk, ks, bh) carry every plausible reading; retrieval decides.
+
+export const SHORTHAND: Readonly<Record<string, readonly string[]>> = {
+  // negation / question particles
+  ko: ['không'], k: ['không'], kh: ['không'], khg: ['không'], kg: ['không'], hk: ['không'], hok: ['không'],
+  hong: ['không'], k0: ['không'], khum: ['không'], hem: ['không'],
+  dc: ['được'], dk: ['được', 'đăng ký'], dx: ['được'],
+  j: ['gì'], gj: ['gì'], ji: ['gì'],
+  ntn: ['như thế nào'], tn: ['thế nào'], tnao: ['thế nào'],
+  bn: ['bao nhiêu', 'bạn'], bnhiu: ['bao nhiêu'], bnh: ['bao nhiêu'], baonhieu: ['bao nhiêu'],
+  vs: ['với'], vz: ['với'], ws: ['với'],
+  r: ['rồi'], rui: ['rồi'], roi: ['rồi'],
+  z: ['vậy'], v: ['vậy'], zay: ['vậy'], dzay: ['vậy'],
+  mk: ['mình', 'mật khẩu'], mik: ['mình'], mjk: ['mình'], mn: ['mọi người'], mng: ['mọi người'],
+  ng: ['người'], ngta: ['người ta'],
+  cx: ['cũng'], cg: ['cũng'], cug: ['cũng'],
+  trc: ['trước'], trk: ['trước'],
+  bh: ['bao giờ', 'bây giờ'], bgio: ['bao giờ', 'bây giờ'], bjo: ['bây giờ'],
+  bt: ['biết', 'bình thường'], bik: ['biết'], bit: ['biết'], pik: ['biết'],
+  ad: ['admin'], tl: ['trả lời'], ib: ['nhắn tin'],
+  sdt: ['số điện thoại'], dt: ['điện thoại'], stk: ['số tài khoản'],
+  ks: ['khách sạn'], ms: ['mới'], lm: ['làm'], nx: ['nữa'],
+  tks: ['cảm ơn'], thks: ['cảm ơn'], ths: ['cảm ơn'], thanks: ['cảm ơn'],
+  dag: ['đang'], dg: ['đang', 'đường'],
+};
+
+/**
+ * Domain acronyms: typed acronym (folded) ↔ full phrase. A question with either form also gets the
+ * other, so "UBND" matches "Ủy ban nhân dân" and back, whichever the document uses.
+ */
+export const ACRONYMS: ReadonlyArray<readonly [string, string]> = [
+  ['vn', 'việt nam'],
+  ['lhq', 'liên hợp quốc'],
+  ['un', 'liên hợp quốc'],
+  ['ubnd', 'ủy ban nhân dân'],
+  ['hdnd', 'hội đồng nhân dân'],
+  ['ql48', 'quốc lộ 48'],
+  ['ql', 'quốc lộ'],
+  ['bdbp', 'bộ đội biên phòng'],
+  ['tq', 'trung quốc'],
+  ['hn', 'hà nội'],
+  ['tp', 'thành phố'],
+  ['tphcm', 'thành phố hồ chí minh'],
+  ['hcm', 'hồ chí minh'],
+  ['qh', 'quốc hội'],
+  ['ubtvqh', 'ủy ban thường vụ quốc hội'],
+  ['nq', 'nghị quyết'],
+  ['nd', 'nghị định'],
+  ['qd', 'quyết định'],
+  ['ttdn', 'thông tin đối ngoại'],
+  ['hdnq', 'hội đồng nhân quyền'],
+  ['hstt', 'hoàng sa trường sa'],
+  ['cccd', 'căn cước công dân'],
+  ['cmnd', 'chứng minh nhân dân'],
+  ['htx', 'hợp tác xã'],
+  ['ocop', 'mỗi xã một sản phẩm'],
+  ['iuu', 'khai thác hải sản bất hợp pháp'],
+  ['ec', 'ủy ban châu âu'],
+];

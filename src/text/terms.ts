@@ -1,0 +1,148 @@
+// Matching terms of a text: two lexical views of every syllable plus syllable bigrams of both
+// (reference/vietnamese-text.md §2.3, §6):
+//   "a:<toneKey>"   accented view, tone-placement free, i/y merged  (precision)
+//   "f:<folded>"    folded view, no marks, đ → d, i/y merged        (recall for unaccented typing)
+//   "A:<k1>_<k2>"   bigram of the accented view; "F:<f1>_<f2>" bigram of the folded view
+// Documents get all four. Questions typed without any diacritic get only the folded views (their
+// accented keys would only ever hit genuinely unaccented words, e.g. "ban" but never "bản").
+import { fold, hasDiacritics, iyKey, normalize, toneKey, words } from './normalize.js';
+import { ACRONYMS, SHORTHAND } from './shorthand.js';
+
+export function accentKey(word: string): string {
+  return iyKey(toneKey(word));
+}
+
+export function foldKey(word: string): string {
+  return iyKey(fold(word));
+}
+
+/** Terms of a document text (with repeats: term frequency matters). */
+export function documentTerms(text: string): string[] {
+  const ws = words(normalize(text));
+  const out: string[] = [];
+  let prevA = '';
+  let prevF = '';
+  for (const w of ws) {
+    const a = accentKey(w);
+    const f = foldKey(w);
+    out.push('a:' + a, 'f:' + f);
+    if (prevA) out.push(`A:${prevA}_${a}`, `F:${prevF}_${f}`);
+    prevA = a;
+    prevF = f;
+  }
+  return out;
+}
+
+export interface QueryTerm {
+  term: string;
+  /** 1 for what was typed; less for shorthand expansions. */
+  weight: number;
+  /** Terms of one group are alternatives for one typed word or word pair (coverage counts a group once). */
+  group: number;
+  /** Bigram terms: phrase evidence. */
+  bigram: boolean;
+  /** Question filler (ad, ơi, cho hỏi …): scored, but not required for coverage. */
+  filler: boolean;
+}
+
+export interface QueryAnalysis {
+  normalized: string;
+  folded: string;
+  accented: boolean;
+  terms: QueryTerm[];
+  /** Number of groups (typed words and adjacent pairs). */
+  groups: number;
+}
+
+const EXPANSION_WEIGHT = 0.8;
+
+/**
+ * Words that carry no topic: pronouns, chat particles, question words. They still score in BM25
+ * (cheaply, by IDF) but do not count against coverage when a document lacks them. Folded forms.
+ */
+export const FILLERS = new Set(
+  ('ad admin oi a ah nhe nha nhi ha ho hoi cho xin vay the thi la ma voi em anh chi minh toi ban bac co chu ' +
+    'ong ba cac nguoi ta ai gi nao dau sao bao nhieu may khong ko k dc duoc roi chua phai dung co the nhu ' +
+    'i you me my we what which who where when why how is are was were do does did the a an of to in on at ' +
+    'please tell can could would about for and or it this that there be been has have had biet hay lam on ' +
+    'giup hoi cau duoc khong nhi nhe day kia nay vay z v r j bn ntn vs mk cx').split(/\s+/),
+);
+
+interface Alt {
+  words: string[]; // normalised words of this alternative
+  weight: number;
+}
+
+/** Alternatives for each typed word: the word itself plus shorthand / acronym expansions. */
+function alternatives(ws: string[]): Alt[][] {
+  const folded = ws.map((w) => fold(w));
+  const alts: Alt[][] = ws.map((w, i) => {
+    const list: Alt[] = [{ words: [w], weight: 1 }];
+    const f = folded[i]!;
+    for (const exp of SHORTHAND[f] ?? []) list.push({ words: normalize(exp).split(' '), weight: EXPANSION_WEIGHT });
+    for (const [acr, full] of ACRONYMS) if (acr === f) list.push({ words: normalize(full).split(' '), weight: EXPANSION_WEIGHT });
+    return list;
+  });
+  // a typed full phrase also gets its acronym ("ủy ban nhân dân" → "ubnd"), on the phrase's first word
+  const joined = ' ' + folded.join(' ') + ' ';
+  for (const [acr, full] of ACRONYMS) {
+    const ff = ' ' + fold(normalize(full)) + ' ';
+    const at = joined.indexOf(ff);
+    if (at >= 0) {
+      const idx = joined.slice(0, at + 1).trim().split(' ').filter(Boolean).length;
+      alts[idx]?.push({ words: [acr], weight: EXPANSION_WEIGHT });
+    }
+  }
+  return alts;
+}
+
+export function analyzeQuery(text: string): QueryAnalysis {
+  const normalized = normalize(text);
+  const ws = words(normalized);
+  const accented = hasDiacritics(normalized);
+  const alts = alternatives(ws);
+  const terms: QueryTerm[] = [];
+  let group = 0;
+  const push = (term: string, weight: number, g: number, bigram: boolean, filler: boolean) => terms.push({ term, weight, group: g, bigram, filler });
+  for (let i = 0; i < ws.length; i++) {
+    const g = group++;
+    const filler = FILLERS.has(fold(ws[i]!));
+    for (const alt of alts[i]!) {
+      for (const w of alt.words) {
+        // expansions are written accented by us, so their accented view is trustworthy
+        if (accented || alt.weight < 1) push('a:' + accentKey(w), alt.weight, g, false, filler);
+        push('f:' + foldKey(w), alt.weight, g, false, filler);
+      }
+      // inner bigrams of a multi-word expansion ("bao nhiêu")
+      for (let j = 1; j < alt.words.length; j++) {
+        push(`A:${accentKey(alt.words[j - 1]!)}_${accentKey(alt.words[j]!)}`, alt.weight, g, true, filler);
+        push(`F:${foldKey(alt.words[j - 1]!)}_${foldKey(alt.words[j]!)}`, alt.weight, g, true, filler);
+      }
+    }
+  }
+  for (let i = 1; i < ws.length; i++) {
+    const g = group++;
+    const filler = FILLERS.has(fold(ws[i - 1]!)) && FILLERS.has(fold(ws[i]!));
+    for (const left of alts[i - 1]!) {
+      for (const right of alts[i]!) {
+        const l = left.words[left.words.length - 1]!;
+        const r = right.words[0]!;
+        const weight = Math.min(left.weight, right.weight);
+        if (accented || weight < 1) push(`A:${accentKey(l)}_${accentKey(r)}`, weight, g, true, filler);
+        push(`F:${foldKey(l)}_${foldKey(r)}`, weight, g, true, filler);
+      }
+    }
+  }
+  return { normalized, folded: fold(normalized), accented, terms: dedupe(terms), groups: group };
+}
+
+/** Same term twice in one group: keep the heavier. */
+function dedupe(terms: QueryTerm[]): QueryTerm[] {
+  const best = new Map<string, QueryTerm>();
+  for (const t of terms) {
+    const key = `${t.group}|${t.term}`;
+    const prev = best.get(key);
+    if (!prev || prev.weight < t.weight) best.set(key, t);
+  }
+  return [...best.values()];
+}
