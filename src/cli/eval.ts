@@ -35,7 +35,7 @@ usage: npm run eval -- [--questions FILE] [--json] [--show-misses] [--kind KIND]
   process.exit(2);
 }
 
-export function parseArgs(argv: readonly string[]): Options {
+function parseArgs(argv: readonly string[]): Options {
   const o: Options = { questions: 'test/fixtures/questions.jsonl', json: false, showMisses: false };
   const num = (flag: string, v: string | undefined) => {
     const n = Number(v);
@@ -115,7 +115,7 @@ function table(title: string, groups: Record<string, GroupSummary>, factCols: bo
   return [title, line(head), ...rows.map(line)].join('\n');
 }
 
-export function formatReport(s: Summary, items: readonly ItemScore[], showMisses: boolean): string {
+function formatReport(s: Summary, items: readonly ItemScore[], showMisses: boolean): string {
   const out: string[] = [];
   out.push(table('By kind (text: facts = expected fact present; misconceptions = correction present; others = no forbidden phrase)', s.byKind, true));
   out.push(table('All questions by style', s.byStyle, false));

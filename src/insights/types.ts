@@ -25,5 +25,14 @@ export interface QuestionRecorder {
 export interface StaffAlertSink {
   name: string;
   /** Queue an alert durably inside the transaction that raised the flag; `dedupeKey` makes it idempotent. */
-  enqueue(q: Queryable, alert: { dedupeKey: string; text: string }): Promise<void>;
+  enqueue(q: Queryable, alert: StaffAlert): Promise<void>;
+}
+
+export interface StaffAlert {
+  /** Unique per alert (e.g. `flag:<id>`): enqueueing the same key twice queues one alert. */
+  dedupeKey: string;
+  /** Vietnamese text for people (a Zalo message). */
+  text: string;
+  /** Structured fields for machines (the webhook body); never raw user ids. */
+  details?: Record<string, unknown>;
 }
