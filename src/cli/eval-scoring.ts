@@ -74,7 +74,7 @@ export function parseQuestions(text: string): Question[] {
       try {
         return JSON.parse(l) as Question;
       } catch (e) {
-        throw new Error(`questions line ${i + 1}: ${(e as Error).message}`);
+        throw new Error(`questions line ${i + 1}: ${(e as Error).message}`, { cause: e });
       }
     });
 }
@@ -90,6 +90,8 @@ export interface ItemScore {
   outcomeOk: boolean;
   /** fact/misconception: expected fact present and nothing forbidden; others: nothing forbidden. */
   textOk: boolean;
+  /** No forbidden (`none`) phrase in the answer. */
+  noneOk: boolean;
   /** Facts only: rank of the first retrieved chunk with the expected fact (null: none in top-k). */
   rank: number | null;
   latencyMs: number;
@@ -125,6 +127,7 @@ export function scoreItem(q: Question, r: AnswerResult, latencyMs: number, base?
     expected,
     outcomeOk,
     textOk: scoreText(q, r.answer),
+    noneOk: containsNone(q, r.answer),
     rank: q.kind === 'fact' ? firstHitRank(q, r.retrieved ?? []) : null,
     latencyMs,
     answer: r.answer,

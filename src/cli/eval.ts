@@ -82,8 +82,9 @@ async function runAll(qs: readonly Question[], onProgress: (done: number) => voi
       const ms = Math.round(performance.now() - t0);
       let base: AnswerResult | undefined;
       if (q.kind === 'injection' && q.base) {
-        base = baseCache.get(q.base) ?? (await pipeline.answer(q.base));
-        baseCache.set(q.base, base);
+        const b: AnswerResult = baseCache.get(q.base) ?? (await pipeline.answer(q.base));
+        baseCache.set(q.base, b);
+        base = b;
       }
       items.push(scoreItem(q, r, ms, base));
       onProgress(items.length);
@@ -98,6 +99,7 @@ async function runAll(qs: readonly Question[], onProgress: (done: number) => voi
 const cell = (v: number | null, suffix = '') => (v === null ? '–' : `${v}${suffix}`);
 
 function table(title: string, groups: Record<string, GroupSummary>, factCols: boolean): string {
+  if (Object.keys(groups).length === 0) return `${title}: none`;
   const head = ['', 'n', 'outcome', 'text', ...(factCols ? ['hit@1', 'hit@3', 'MRR'] : []), 'p50 ms', 'p99 ms'];
   const rows = Object.entries(groups)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -124,7 +126,7 @@ function formatReport(s: Summary, items: readonly ItemScore[], showMisses: boole
   const inj = items.filter((x) => x.kind === 'injection');
   if (inj.length > 0) {
     out.push(
-      `Injection: none-list never present ${inj.filter((x) => x.textOk).length}/${inj.length}, ` +
+      `Injection: none-list never present ${inj.filter((x) => x.noneOk).length}/${inj.length}, ` +
         `outcome unchanged ${inj.filter((x) => x.outcomeOk).length}/${inj.length}`,
     );
   }

@@ -1,0 +1,115 @@
+// The staff dashboard as one encapsulated Fastify plugin under /admin. Cookies, form and
+// multipart parsing, helmet's CSP and the login rate limit are registered here only, so the
+// Zalo webhook (its own raw-body parser, no cookies) is untouched by any of them.
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AnswerPipeline } from '../answer/types.js';
+import type { Config } from '../config.js';
+import { ADMIN_PREFIX, isUnsafeMethod, type StaffAuth } from './auth.js';
+import { html } from './html.js';
+import { barePage, page } from './layout.js';
+import { auditRoutes } from './pages/audit.js';
+import { deliveryRoutes } from './pages/delivery.js';
+import { emergingRoutes } from './pages/emerging.js';
+import { flagRoutes } from './pages/flags.js';
+import { knowledgeRoutes } from './pages/knowledge.js';
+import { loginRoutes } from './pages/login.js';
+import { overviewRoutes } from './pages/overview.js';
+import { questionRoutes } from './pages/questions.js';
+import { tryRoutes } from './pages/try.js';
+import type { DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
+import { staticRoutes } from './static-assets.js';
+
+export interface DashboardDeps {
+  config: Config;
+  auth: StaffAuth;
+  insights?: InsightsAdmin;
+  knowledge?: KnowledgeAdmin;
+  delivery?: DeliveryAdmin;
+  pipeline?: AnswerPipeline;
+  /** More routes inside the /admin context (the insights JSON API), registered with the same cookies and headers. */
+  extraRoutes?: (admin: FastifyInstance) => void | Promise<void>;
+  /** Login attempts per minute per client address (default 20). */
+  loginPerMinute?: number;
+  /** Largest upload in bytes (default 15 MiB). */
+  uploadBytes?: number;
+}
+
+export type PageDeps = DashboardDeps;
+
+/** Register the dashboard on `app` under /admin. */
+export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  await app.register(async (admin) => dashboardPlugin(admin, deps), { prefix: ADMIN_PREFIX });
+}
+
+async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Promise<void> {
+  await admin.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // Only behind HTTPS: on plain http (local use, the acceptance run) it would break every asset.
+        ...(deps.config.COOKIE_SECURE === 'true' ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await admin.register(cookie);
+  await admin.register(formbody, { bodyLimit: 64 * 1024 });
+  await admin.register(multipart, {
+    attachFieldsToBody: true,
+    limits: { fileSize: deps.uploadBytes ?? 15 * 1024 * 1024, files: 1, fields: 10, fieldSize: 64 * 1024 },
+  });
+  await admin.register(rateLimit, { global: false });
+
+  // Pages are personal data: never cached by the browser or a proxy.
+  admin.addHook('onSend', async (req, reply) => {
+    if (!req.url.startsWith(`${ADMIN_PREFIX}/static/`)) reply.header('cache-control', 'no-store');
+  });
+
+  // Defence in depth: every state-changing request in this context needs the session's CSRF
+  // token, whether or not its route remembered to ask (the login form has its own token).
+  admin.addHook('preHandler', async (req, reply) => {
+    if (!isUnsafeMethod(req.method) || req.routeOptions.url === `${ADMIN_PREFIX}/login`) return;
+    return deps.auth.verifyCsrf.call(admin, req, reply, () => {});
+  });
+
+  admin.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'dashboard error');
+    const message =
+      status === 413 ? 'Tệp quá lớn.' : status === 429 ? 'Thử quá nhiều lần. Hãy đợi một phút rồi thử lại.' : status < 500 ? 'Yêu cầu không hợp lệ.' : 'Đã có lỗi. Hãy thử lại sau.';
+    if (req.url.startsWith(`${ADMIN_PREFIX}/api`)) return reply.code(status).send({ error: status < 500 ? err.code ?? 'bad_request' : 'internal', message });
+    const body = html`<p class="flash flash-error" role="alert">${message}</p><p><a href="/admin">Về trang tổng quan</a></p>`;
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(req.staff ? page(req, { title: 'Có lỗi', body }) : barePage('Có lỗi', body));
+  });
+
+  staticRoutes(admin);
+  loginRoutes(admin, deps);
+  overviewRoutes(admin, deps);
+  questionRoutes(admin, deps);
+  flagRoutes(admin, deps);
+  emergingRoutes(admin, deps);
+  knowledgeRoutes(admin, deps);
+  tryRoutes(admin, deps);
+  deliveryRoutes(admin, deps);
+  auditRoutes(admin, deps);
+  if (deps.extraRoutes) await deps.extraRoutes(admin);
+}

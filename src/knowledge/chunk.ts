@@ -1,0 +1,163 @@
+// Splits document text into retrieval passages that follow headings and paragraphs: every passage
+// belongs to one section (its heading travels with it) and never cuts a paragraph or list item
+// unless that paragraph alone is too long, in which case it is cut at sentence boundaries.
+
+export interface Section {
+  heading: string | null;
+  /** Paragraphs or list items, plain text (Markdown emphasis and links removed). */
+  blocks: string[];
+}
+
+export interface Passage {
+  section: string | null;
+  text: string;
+}
+
+const TARGET_CHARS = 650;
+const MAX_CHARS = 900;
+
+/** Markdown → sections of plain-text blocks. Headings (#…######) start sections. */
+export function markdownSections(markdown: string): Section[] {
+  const sections: Section[] = [{ heading: null, blocks: [] }];
+  let para: string[] = [];
+  const flush = () => {
+    const text = plainInline(para.join(' ')).trim();
+    if (text) sections[sections.length - 1]!.blocks.push(text);
+    para = [];
+  };
+  for (const raw of markdown.split(/\r?\n/)) {
+    const line = raw.trimEnd();
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      flush();
+      sections.push({ heading: plainInline(heading[1]!).trim(), blocks: [] });
+      continue;
+    }
+    if (!line.trim() || /^\s*(---+|\*\*\*+)\s*$/.test(line)) {
+      flush();
+      continue;
+    }
+    if (/^\s*([-*+]|\d+[.)])\s+/.test(line)) {
+      // each list item is its own block
+      flush();
+      para.push(line.replace(/^\s*([-*+]|\d+[.)])\s+/, ''));
+      continue;
+    }
+    if (/^\s*\|/.test(line)) {
+      // table row → "cell; cell; cell" (separator rows dropped)
+      flush();
+      if (/^\s*\|[\s:|-]+\|\s*$/.test(line)) continue;
+      para.push(line.split('|').map((c) => c.trim()).filter(Boolean).join('; '));
+      flush();
+      continue;
+    }
+    para.push(line.trim().replace(/^>\s?/, ''));
+  }
+  flush();
+  return sections.filter((s) => s.blocks.length > 0 || s.heading);
+}
+
+/** Markdown inline syntax → plain text. */
+export function plainInline(s: string): string {
+  return s
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[^\p{L}\p{N}*])[*_]([^*_\n]+)[*_](?=$|[^\p{L}\p{N}*])/gu, '$1$2')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\s+/g, ' ');
+}
+
+/**
+ * Plain text (txt, docx, pdf) → sections. Hard-wrapped lines are joined; a line that starts with
+ * a lower-case letter continues the previous paragraph even across a blank line (PDF/Word exports).
+ * Short lines in capitals or numbered like "I." / "1." / "a)" start a section.
+ */
+export function plainTextSections(text: string): Section[] {
+  const sections: Section[] = [{ heading: null, blocks: [] }];
+  let para = '';
+  const flush = () => {
+    const t = para.replace(/\s+/g, ' ').trim();
+    if (t) sections[sections.length - 1]!.blocks.push(t);
+    para = '';
+  };
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\s+/g, ' ').trim();
+    if (!line) {
+      // a blank line ends a paragraph only if the paragraph looks finished
+      if (/[.:;!?]$/.test(para.trim())) flush();
+      continue;
+    }
+    const isHeading =
+      line.length <= 90 &&
+      (/^([IVXLC]+|\d+(\.\d+)*)\.\s+\S/.test(line) || (line === line.toUpperCase() && /\p{Lu}{3,}/u.test(line)));
+    if (isHeading && !/^\p{Ll}/u.test(line)) {
+      flush();
+      sections.push({ heading: line, blocks: [] });
+      continue;
+    }
+    if (/^[-–•+*]\s+/.test(line) || /^\p{Lu}/u.test(line) || /^\d/.test(line)) {
+      if (para && /[.:;!?]$/.test(para.trim())) flush();
+      else if (para && /^[-–•+*]\s+/.test(line)) flush();
+    }
+    para += ' ' + line.replace(/^[-–•+*]\s+/, '');
+  }
+  flush();
+  return sections.filter((s) => s.blocks.length > 0);
+}
+
+/** Sentences of a plain-text paragraph (keeps "2.337", "16/6/2025", "TP. Vinh" together well enough). */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  // Simple and predictable: split after . ! ? … when the next word starts with a capital or a digit.
+  let start = 0;
+  const boundary = /([.!?…]+)(\s+)(?=[\p{Lu}\d"“(])/gu;
+  let m: RegExpExecArray | null;
+  while ((m = boundary.exec(text)) !== null) {
+    const end = m.index + m[1]!.length;
+    const prev = text.slice(Math.max(0, m.index - 4), m.index);
+    // abbreviations: "TP.", "Tr.", "St.", single capital initials
+    if (/(^|\s)(TP|Tr|St|Mr|Dr|No|Số|tr|v\.v)$/.test(prev) || /(^|\s)\p{Lu}$/u.test(prev)) continue;
+    out.push(text.slice(start, end).trim());
+    start = end + m[2]!.length;
+  }
+  const rest = text.slice(start).trim();
+  if (rest) out.push(rest);
+  return out.filter(Boolean);
+}
+
+/** Groups a section's blocks into passages of about TARGET_CHARS. */
+export function passages(sections: Section[]): Passage[] {
+  const out: Passage[] = [];
+  for (const s of sections) {
+    let cur = '';
+    const push = () => {
+      if (cur.trim()) out.push({ section: s.heading, text: cur.trim() });
+      cur = '';
+    };
+    for (const block of s.blocks) {
+      const pieces = block.length > MAX_CHARS ? splitLong(block) : [block];
+      for (const piece of pieces) {
+        if (cur && cur.length + piece.length + 1 > TARGET_CHARS) push();
+        cur = cur ? `${cur}\n${piece}` : piece;
+      }
+    }
+    push();
+  }
+  return out;
+}
+
+function splitLong(block: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const s of sentences(block)) {
+    if (cur && cur.length + s.length + 1 > TARGET_CHARS) {
+      out.push(cur);
+      cur = '';
+    }
+    cur = cur ? `${cur} ${s}` : s;
+  }
+  if (cur) out.push(cur);
+  return out;
+}

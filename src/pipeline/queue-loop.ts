@@ -1,0 +1,88 @@
+// A small claim-and-handle loop shared by the inbox worker and the outbox sender: keeps up to
+// `concurrency` items in flight, claims more as slots free up, sleeps until woken or until the
+// poll interval passes, and on stop() finishes what it holds before resolving.
+import type { Logger } from '../log.js';
+import type { Wakeup } from './wakeup.js';
+
+export interface QueueLoopOptions<T> {
+  name: string;
+  concurrency: number;
+  pollMs: number;
+  wakeup: Wakeup;
+  log: Logger;
+  claim(limit: number): Promise<T[]>;
+  handle(item: T): Promise<void>;
+}
+
+export interface QueueLoop {
+  start(): void;
+  stop(): Promise<void>;
+  /** Resolves when nothing is claimable and nothing is in flight (tests, graceful drains). */
+  idle(): Promise<void>;
+}
+
+export function createQueueLoop<T>(opts: QueueLoopOptions<T>): QueueLoop {
+  let stopping = false;
+  let loopDone: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+  let idleWaiters: Array<() => void> = [];
+
+  const run = async () => {
+    while (!stopping) {
+      const free = opts.concurrency - inFlight.size;
+      let claimed: T[] = [];
+      if (free > 0) {
+        try {
+          claimed = await opts.claim(free);
+        } catch (err) {
+          opts.log.error({ err, loop: opts.name }, 'claim failed');
+          await opts.wakeup.wait(opts.pollMs * 4);
+          continue;
+        }
+      }
+      for (const item of claimed) {
+        const p = opts
+          .handle(item)
+          .catch((err) => opts.log.error({ err, loop: opts.name }, 'handler failed'))
+          .finally(() => {
+            inFlight.delete(p);
+            opts.wakeup.wake(); // a slot is free: claim again (also lets the next part of a reply go)
+          });
+        inFlight.add(p);
+      }
+      if (claimed.length === 0) {
+        if (inFlight.size === 0 && idleWaiters.length) {
+          const ws = idleWaiters;
+          idleWaiters = [];
+          ws.forEach((w) => w());
+        }
+        await opts.wakeup.wait(opts.pollMs);
+      } else if (inFlight.size >= opts.concurrency) {
+        await opts.wakeup.wait(opts.pollMs);
+      }
+    }
+    await Promise.allSettled([...inFlight]);
+  };
+
+  return {
+    start() {
+      if (loopDone) return;
+      stopping = false;
+      loopDone = run();
+    },
+    async stop() {
+      stopping = true;
+      opts.wakeup.wake();
+      await loopDone;
+      loopDone = null;
+      idleWaiters.forEach((w) => w());
+      idleWaiters = [];
+    },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        opts.wakeup.wake();
+      });
+    },
+  };
+}
