@@ -7,6 +7,11 @@ import type { Db } from './db/types.js';
 import { createReadiness, healthRoutes, type Readiness } from './http/health.js';
 import { loggerOptions, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createZaloChannel } from './pipeline/zalo-channel.js';
+import { createAnswerService } from './answer/service.js';
+import { createInsights } from './insights/index.js';
+import { createAdminGuards, registerDashboard } from './admin/index.js';
+import { insightsApiRoutes } from './insights/api.js';
 
 export interface AppDeps {
   config: Config;
@@ -53,12 +58,46 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   healthRoutes(app, { db, readiness, metrics });
 
   // --- knowledge, retrieval and answers (src/knowledge, src/retrieval, src/answer) ---
+  // answers.pipeline answers questions (Zalo worker, try-the-bot); answers.knowledge is the dashboard's KnowledgeAdmin.
+  const answers = createAnswerService({ db, config, log, metrics });
+  preparations.push({ name: 'knowledge index', run: () => answers.prepare() });
 
   // --- Zalo channel: webhook, inbox worker, outbox sender, tokens (src/zalo, src/pipeline) ---
+  // `delivery` is the dashboard's DeliveryAdmin; `zaloAlerts` is a StaffAlertSink for insights' flags.
+  // The recorder is a getter because the insights section is built below (called only after start()).
+  const zalo = createZaloChannel({ config, db, log, metrics, pipeline: () => answers.pipeline, recorder: () => insights.recorder });
+  await app.register(zalo.webhook);
+  preparations.push({ name: 'zalo channel', run: () => zalo.prepare() });
+  // Stopped in reverse order: the worker finishes its events first, then the sender its sends.
+  background.push(
+    { name: zalo.sender.name, start: () => zalo.sender.start(), stop: () => zalo.sender.stop() },
+    { name: zalo.worker.name, start: () => zalo.worker.start(), stop: () => zalo.worker.stop() },
+  );
+  const delivery = zalo.delivery;
+  const zaloAlerts = zalo.alerts;
 
   // --- insights: question log, flags, emerging topics, trends (src/insights) ---
+  // `insights.recorder` logs every answered question (Zalo worker, ask, chat); `insights.admin` feeds
+  // the dashboard, whose section registers `insightsApiRoutes(app, { insights: insights.admin, guards })`.
+  const insights = createInsights({ config, db, log, metrics, alertSinks: [zaloAlerts] });
+  preparations.push({ name: 'insights', run: () => insights.prepare() });
+  background.push(...insights.background);
 
   // --- staff dashboard under /admin (src/admin) ---
+  // One encapsulated plugin with prefix /admin: cookies, form/multipart parsing, helmet's CSP and
+  // the login rate limit stay inside it (the webhook keeps its raw-body parser and no cookies).
+  const guards = createAdminGuards({ db, config });
+  await registerDashboard(app, {
+    config,
+    auth: guards,
+    insights: insights.admin,
+    knowledge: answers.knowledge,
+    pipeline: answers.pipeline,
+    delivery,
+  });
+  // The insights JSON API uses absolute /admin/api/… paths, so it sits on the root instance; the
+  // guards read the session cookie from the header themselves and need no cookie plugin there.
+  insightsApiRoutes(app, { insights: insights.admin, guards });
 
   let started = false;
   return {

@@ -65,7 +65,7 @@ export const envSchema = z.object({
   EMBEDDINGS_BASE_URL: optionalUrl,
   EMBEDDINGS_API_KEY: optionalString,
   /** Below this confidence a question is answered as out of scope (calibrated on test/fixtures). */
-  ANSWER_MIN_CONFIDENCE: number01(0.35),
+  ANSWER_MIN_CONFIDENCE: number01(0.4),
 
   /** Key for pseudonymous user ids (HMAC). Unset: a random key is generated once and kept in the database. */
   PSEUDONYM_SECRET: optionalString,

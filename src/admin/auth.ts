@@ -162,7 +162,8 @@ export function createStaffAuth(opts: AuthOptions): StaffAuth {
       if (!hasRole(s.role, role)) return forbidden(req, reply, 'Tài khoản của bạn không có quyền thực hiện việc này.');
     };
 
-  const verifyCsrf: preHandlerHookHandler = async function verifyStaffCsrf(req, reply) {
+  // Fastify awaits async hooks; the contract types it as the (void) preHandler hook handler.
+  const verifyCsrf = async function verifyStaffCsrf(req: FastifyRequest, reply: FastifyReply) {
     if (!isUnsafeMethod(req.method)) return;
     const s = await session(req);
     const sent = csrfTokenFromRequest(req);
@@ -175,7 +176,7 @@ export function createStaffAuth(opts: AuthOptions): StaffAuth {
     store,
     session,
     requireRole,
-    verifyCsrf,
+    verifyCsrf: verifyCsrf as preHandlerHookHandler,
     cookieSecure,
 
     async audit(req, action, target, detail = {}) {

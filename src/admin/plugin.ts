@@ -7,6 +7,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { ZodError } from 'zod';
 import type { AnswerPipeline } from '../answer/types.js';
 import type { Config } from '../config.js';
 import { ADMIN_PREFIX, isUnsafeMethod, type StaffAuth } from './auth.js';
@@ -89,10 +90,19 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
   });
 
   admin.setErrorHandler((err: FastifyError, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    // zod errors come from parsing a form or query a person (or a forged request) sent: a 400.
+    const status = err instanceof ZodError ? 400 : err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'dashboard error');
     const message =
-      status === 413 ? 'Tệp quá lớn.' : status === 429 ? 'Thử quá nhiều lần. Hãy đợi một phút rồi thử lại.' : status < 500 ? 'Yêu cầu không hợp lệ.' : 'Đã có lỗi. Hãy thử lại sau.';
+      status === 413
+        ? 'Tệp quá lớn.'
+        : status === 429
+          ? 'Thử quá nhiều lần. Hãy đợi một phút rồi thử lại.'
+          : status === 404 || status === 409
+            ? err.message // our data sources' not-found / conflict errors carry a Vietnamese message for staff
+            : status < 500
+              ? 'Yêu cầu không hợp lệ.'
+              : 'Đã có lỗi. Hãy thử lại sau.';
     if (req.url.startsWith(`${ADMIN_PREFIX}/api`)) return reply.code(status).send({ error: status < 500 ? err.code ?? 'bad_request' : 'internal', message });
     const body = html`<p class="flash flash-error" role="alert">${message}</p><p><a href="/admin">Về trang tổng quan</a></p>`;
     return reply

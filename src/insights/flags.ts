@@ -16,13 +16,16 @@ export interface FlagRules {
   baselineFactor: number;
   /** Days before the last 24 hours that form the baseline. */
   baselineDays: number;
-  /** The baseline never counts as less than this, so 0 -> 2 users is not a "jump". */
+  /**
+   * The baseline never counts as less than this, so a claim nobody asked before does not "jump" at
+   * 3 or 4 users (the thresholds handle new claims); with factor 3 a jump needs more than 6 users.
+   */
   baselineFloor: number;
   /** A jump needs at least this many users in 24 hours. */
   minUsersForJump: number;
 }
 
-export const DEFAULT_BASELINE = { baselineDays: 14, baselineFloor: 1, minUsersForJump: 3 } as const;
+export const DEFAULT_BASELINE = { baselineDays: 14, baselineFloor: 2, minUsersForJump: 3 } as const;
 
 export type FlagReason = 'users_24h' | 'users_7d' | 'baseline_jump';
 

@@ -33,6 +33,12 @@ export const SHORTHAND: Readonly<Record<string, readonly string[]>> = {
  */
 export const ACRONYMS: ReadonlyArray<readonly [string, string]> = [
   ['vn', 'việt nam'],
+  ['qg', 'quốc gia'],
+  ['qt', 'quốc tế'],
+  ['bg', 'biên giới'],
+  ['hs', 'hoàng sa'],
+  ['ts', 'trường sa'],
+  ['lao', 'lào'],
   ['lhq', 'liên hợp quốc'],
   ['un', 'liên hợp quốc'],
   ['ubnd', 'ủy ban nhân dân'],

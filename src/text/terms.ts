@@ -9,12 +9,36 @@ import { fold, hasDiacritics, iyKey, normalize, toneKey, words } from './normali
 import { ACRONYMS, SHORTHAND } from './shorthand.js';
 
 export function accentKey(word: string): string {
-  return iyKey(toneKey(word));
+  return englishStem(iyKey(toneKey(word)));
 }
 
 export function foldKey(word: string): string {
-  return iyKey(fold(word));
+  return englishStem(iyKey(fold(word)));
 }
+
+const VI_SYLLABLE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?(oai|oay|oao|oeo|uay|uoi|uou|uya|uye|uyu|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|a|e|i|o|u|y)(ch|nh|ng|c|m|n|p|t)?$/;
+const EN_SUFFIXES: Array<[RegExp, string]> = [
+  [/ational$/, 'ate'], [/ations?$/, 'ate'], [/ists?$/, ''], [/isms?$/, ''], [/ical(ly)?$/, ''], [/ings?$/, ''], [/edly$/, ''],
+  [/ies$/, 'y'], [/ied$/, 'y'], [/ed$/, ''], [/es$/, ''], [/ly$/, ''], [/s$/, ''], [/e$/, ''],
+];
+
+/**
+ * A light English stemmer (visits/visited/visiting → visit, archaeologists/archaeological → archaeolog)
+ * for words that cannot be Vietnamese syllables; Vietnamese syllables and short words are left alone.
+ */
+export function englishStem(key: string): string {
+  if (key.length <= 4 || !/^[a-z]+$/.test(key) || VI_SYLLABLE.test(key)) return key;
+  for (const [re, rep] of EN_SUFFIXES) {
+    if (re.test(key)) {
+      const stem = key.replace(re, rep);
+      if (stem.length >= 3) return stem;
+    }
+  }
+  return key;
+}
+
+const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
 
 /** Terms of a document text (with repeats: term frequency matters). */
 export function documentTerms(text: string): string[] {
@@ -60,6 +84,13 @@ const EXPANSION_WEIGHT = 0.8;
  * Words that carry no topic: pronouns, chat particles, question words. They still score in BM25
  * (cheaply, by IDF) but do not count against coverage when a document lacks them. Folded forms.
  */
+/** Accented fillers: in an accented question "bản" (village) is content, "bạn" (you) is not. */
+const ACCENTED_FILLERS = new Set(
+  ('ad admin ơi à ạ nhé nha nhỉ hả hở hỏi cho xin vậy thế thì là mà với em anh chị mình tôi bạn bác có chú ông bà ' +
+    'các người ta ai gì nào đâu sao bao nhiêu mấy không được rồi chưa phải đúng thể như biết hay làm ơn giúp câu này kia đấy vầy ' +
+    'nhé nhá ạ vâng dạ').split(/\s+/).map((w) => toneKey(w)),
+);
+
 export const FILLERS = new Set(
   ('ad admin oi a ah nhe nha nhi ha ho hoi cho xin vay the thi la ma voi em anh chi minh toi ban bac co chu ' +
     'ong ba cac nguoi ta ai gi nao dau sao bao nhieu may khong ko k dc duoc roi chua phai dung co the nhu ' +
@@ -67,6 +98,12 @@ export const FILLERS = new Set(
     'please tell can could would about for and or it this that there be been has have had biet hay lam on ' +
     'giup hoi cau duoc khong nhi nhe day kia nay vay z v r j bn ntn vs mk cx').split(/\s+/),
 );
+
+/** Accented questions: accented words are fillers only if listed with their marks; unaccented words by their folded form. */
+function isFiller(word: string, accentedQuestion: boolean): boolean {
+  if (accentedQuestion && hasDiacritics(word)) return ACCENTED_FILLERS.has(toneKey(word));
+  return FILLERS.has(fold(word));
+}
 
 interface Alt {
   words: string[]; // normalised words of this alternative
@@ -81,6 +118,10 @@ function alternatives(ws: string[]): Alt[][] {
     const f = folded[i]!;
     for (const exp of SHORTHAND[f] ?? []) list.push({ words: normalize(exp).split(' '), weight: EXPANSION_WEIGHT });
     for (const [acr, full] of ACRONYMS) if (acr === f) list.push({ words: normalize(full).split(' '), weight: EXPANSION_WEIGHT });
+    // "chu ky 4" ↔ "chu kỳ IV", "khoá XI" ↔ "khoá 11" (not "i": the English pronoun)
+    if (/^\d{1,2}$/.test(f) && Number(f) >= 1 && Number(f) < ROMAN.length) list.push({ words: [ROMAN[Number(f)]!], weight: EXPANSION_WEIGHT });
+    const roman = ROMAN.indexOf(f);
+    if (roman >= 2) list.push({ words: [String(roman)], weight: EXPANSION_WEIGHT });
     return list;
   });
   // a typed full phrase also gets its acronym ("ủy ban nhân dân" → "ubnd"), on the phrase's first word
@@ -106,7 +147,7 @@ export function analyzeQuery(text: string): QueryAnalysis {
   const push = (term: string, weight: number, g: number, bigram: boolean, filler: boolean) => terms.push({ term, weight, group: g, bigram, filler });
   for (let i = 0; i < ws.length; i++) {
     const g = group++;
-    const filler = FILLERS.has(fold(ws[i]!));
+    const filler = isFiller(ws[i]!, accented);
     for (const alt of alts[i]!) {
       for (const w of alt.words) {
         // expansions are written accented by us, so their accented view is trustworthy
@@ -122,7 +163,7 @@ export function analyzeQuery(text: string): QueryAnalysis {
   }
   for (let i = 1; i < ws.length; i++) {
     const g = group++;
-    const filler = FILLERS.has(fold(ws[i - 1]!)) && FILLERS.has(fold(ws[i]!));
+    const filler = isFiller(ws[i - 1]!, accented) && isFiller(ws[i]!, accented);
     for (const left of alts[i - 1]!) {
       for (const right of alts[i]!) {
         const l = left.words[left.words.length - 1]!;
@@ -145,4 +186,22 @@ function dedupe(terms: QueryTerm[]): QueryTerm[] {
     if (!prev || prev.weight < t.weight) best.set(key, t);
   }
   return [...best.values()];
+}
+
+/**
+ * The folded question with chat shorthand and acronyms spelled out beside the typed tokens, and
+ * two-digit years after "năm" given their century ("nam 98" → "nam 98 1998"), space-padded: the text
+ * that misconception `requires` groups are matched against.
+ */
+export function expandedFolded(text: string): string {
+  const ws = words(fold(normalize(text)));
+  const out: string[] = [];
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    out.push(w);
+    const extra = [...(SHORTHAND[w] ?? []), ...ACRONYMS.filter(([a]) => a === w).map(([, full]) => full)];
+    for (const e of extra) out.push(fold(normalize(e)));
+    if (/^\d{2}$/.test(w) && (ws[i - 1] === 'nam' || ws[i - 1] === 'year' || ws[i - 1] === 'in')) out.push(Number(w) > 40 ? `19${w}` : `20${w}`);
+  }
+  return ` ${out.join(' ')} `;
 }

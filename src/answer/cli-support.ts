@@ -1,0 +1,57 @@
+// Opening the answer pipeline from a command-line tool (ask, eval, chat): same config, same
+// data-directory rule as the server (never open an embedded data directory a running server owns),
+// knowledge indexed if it changed, logs on stderr so stdout stays machine-readable.
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { DataDirBusyError } from '../db/lock.js';
+import { migrate } from '../db/migrate.js';
+import { openDb } from '../db/open.js';
+import type { Db } from '../db/types.js';
+import { loggerOptions, type Logger } from '../log.js';
+import { createAnswerService, type AnswerService } from './service.js';
+import type { AnswerPipeline } from './types.js';
+
+/** A logger for CLIs: stderr, and quieter than the server (warnings and errors) unless LOG_LEVEL asks for more. */
+export function cliLogger(config: Config): Logger {
+  const opts = loggerOptions(config);
+  const level = config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL;
+  return pino({ ...opts, level }, pino.destination(2));
+}
+
+/** Builds the answer service on an open database and prepares its index. */
+export async function openAnswerService(config: Config, db: Db, log = cliLogger(config)): Promise<AnswerService> {
+  const service = createAnswerService({ db, config, log });
+  await service.prepare();
+  return service;
+}
+
+export async function openPipelineForCli(): Promise<{ pipeline: AnswerPipeline; close(): Promise<void> }> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let db: Db;
+  try {
+    db = await openDb(config);
+  } catch (err) {
+    if (err instanceof DataDirBusyError) {
+      console.error(`${err.message}\nThe service is probably running: stop it first, or set DATABASE_URL to use a shared PostgreSQL.`);
+      process.exit(3);
+    }
+    throw err;
+  }
+  try {
+    await migrate(db);
+    const service = await openAnswerService(config, db);
+    return { pipeline: service.pipeline, close: () => db.close() };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

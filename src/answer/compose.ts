@@ -1,0 +1,81 @@
+// Extractive composition: the answer is curated text (an FAQ answer, a misconception correction, or
+// the sentences of the best passage that match the question) followed by a source line.
+import { sentences } from '../knowledge/chunk.js';
+import { fold, hasDiacritics } from '../text/normalize.js';
+import type { IndexedDocument, IndexedUnit } from '../retrieval/knowledge-index.js';
+import { documentTerms, type QueryAnalysis } from '../text/terms.js';
+import type { Lang } from './types.js';
+
+export const EN_NOTE = '(This information is only available in Vietnamese.)';
+const MAX_PASSAGE_CHARS = 600;
+
+export function sourceLine(doc: IndexedDocument, lang: Lang): string {
+  const src = doc.source || doc.title;
+  return lang === 'en' ? `Source: ${src}` : `Nguồn: ${src}`;
+}
+
+/** Text + blank line + source line. */
+export function withSource(text: string, doc: IndexedDocument, lang: Lang): string {
+  return `${text.trim()}\n\n${sourceLine(doc, lang)}`;
+}
+
+/**
+ * The sentences of a passage that answer the question: the best-matching sentence (or list line),
+ * plus the next-best ones while they add matching words, in their original order, within a budget.
+ */
+export function trimPassage(unit: IndexedUnit, q: QueryAnalysis, idf: (term: string) => number): string {
+  const lines = unit.text.split('\n').flatMap((line) => sentences(line).map((s) => s.trim())).filter(Boolean);
+  if (lines.length <= 1 || unit.text.length <= 280) return unit.text.trim();
+  const qTerms = new Map<string, number>();
+  for (const t of q.terms) if (!t.filler) qTerms.set(t.term, Math.max(qTerms.get(t.term) ?? 0, t.weight * idf(t.term)));
+  const scored = lines.map((text, i) => {
+    const terms = new Set(documentTerms(text));
+    let score = 0;
+    for (const [t, w] of qTerms) if (terms.has(t)) score += w;
+    return { i, text, score };
+  });
+  const ranked = [...scored].sort((a, b) => b.score - a.score || a.i - b.i);
+  const best = ranked[0]!;
+  const chosen = new Set<number>([best.i]);
+  let length = best.text.length;
+  for (const s of ranked.slice(1)) {
+    if (s.score <= 0 || s.score < best.score * 0.35) break;
+    if (length + s.text.length > MAX_PASSAGE_CHARS) continue;
+    chosen.add(s.i);
+    length += s.text.length;
+  }
+  // a sentence that opens a section ("Chiều dài:") or ends with ":" needs the next one
+  if (/:$/.test(best.text) && best.i + 1 < lines.length) chosen.add(best.i + 1);
+  return [...chosen]
+    .sort((a, b) => a - b)
+    .map((i) => lines[i]!)
+    .join('\n');
+}
+
+export function firstSentence(text: string): string {
+  return sentences(text.split('\n')[0] ?? text)[0] ?? text;
+}
+
+export function hasMoreThanFirstSentence(text: string): boolean {
+  return text.trim().length > firstSentence(text).trim().length + 20;
+}
+
+/** Does this text open by saying the fact is not published / not available (so no number should be given)? */
+export function saysNotPublished(text: string): boolean {
+  return NOT_PUBLISHED.test(firstSentence(text));
+}
+
+/**
+ * The question is about the former commune / the time before the 2025 merger. Unaccented "cu" is
+ * also "cụ" (cụ thể = exact), so "cu the" does not count.
+ */
+export function asksAboutFormer(normalized: string): boolean {
+  if (/(?<!\p{L})cũ(?!\p{L})/u.test(normalized)) return true;
+  if (!hasDiacritics(normalized) && /\bcu\b(?! the\b)/.test(normalized)) return true;
+  return /\b(truoc (khi )?(sap nhap|sap xep|nhap|2025|thang 7)|former|old|previous|before (the )?(merger|2025|july))\b/.test(fold(normalized));
+}
+
+// Only sentences about the sources or the assistant ("not published", "not in the sources we have"),
+// never a plain negative fact ("Chưa có thông tin COC được ký" answers "has the COC been signed?").
+const NOT_PUBLISHED =
+  /(chưa được công bố|chưa công bố|chưa có trong (các )?nguồn|không có trong (các )?nguồn|trợ lý (chưa|không) (có|tìm thấy|nắm|đưa)|chưa tìm thấy (thông báo|danh sách|nguồn|văn bản)|chưa có nguồn|chưa có thông tin (đã )?(được )?kiểm chứng|no verified information|not (been )?published|not in the (verified )?sources|we have not found|we do not have (any )?(verified )?information|we don't have (any )?(verified )?information|cannot give)/i;

@@ -1,0 +1,56 @@
+// Greetings, thanks, goodbyes and "ok" in Vietnamese (accented, unaccented, shorthand) and English.
+// A message is smalltalk only when nothing else is left once these phrases and chat fillers are
+// removed: "chào ad, hang bua ở đâu" is a question.
+import type { Lang } from './types.js';
+import { fold, normalize } from '../text/normalize.js';
+
+export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'ack';
+
+// folded phrases; longer ones first so "cam on nhieu" wins over "cam on"
+const PHRASES: Array<[SmalltalkKind, string[]]> = [
+  ['thanks', ['cam on nhieu', 'cam on', 'cam ön', 'camon', 'thank you very much', 'thank you', 'thanks a lot', 'thanks', 'thank', 'thx', 'tks', 'thks', 'ths', 'many thanks', 'cam ong']],
+  ['bye', ['have a nice day', 'have a good day', 'chuc mot ngay tot lanh', 'chuc ngay tot lanh', 'chuc mot ngay vui ve', 'chuc ngay vui ve', 'chuc suc khoe', 'tam biet', 'bye bye', 'goodbye', 'good bye', 'bye', 'see you', 'hen gap lai', 'pp', 'bb']],
+  ['greeting', ['ban la ai', 'ban la gi', 'em la ai', 'who are you', 'what are you', 'what can you do', 'ban giup duoc gi', 'ban lam duoc gi', 'ban co the giup gi', 'xin chao', 'chao buoi sang', 'chao buoi chieu', 'chao buoi toi', 'chao', 'alo', 'a lo', 'hello', 'helo', 'hi', 'hey', 'good morning', 'good afternoon', 'good evening', 'hola']],
+  ['ack', ['ok', 'oke', 'okie', 'okela', 'okay', 'uh', 'u', 'um', 'uhm', 'vang', 'da', 'da vang', 'ro roi', 'hieu roi', 'duoc roi', 'tot qua', 'great', 'got it', 'nice', 'cool', 'good']],
+];
+
+const FILLER = new Set(
+  'ad admin oi a ah nhe nha nhi ban bot tro ly em e anh chi co chu bac minh to toi you there all everyone guys xa ubnd very much nhieu lam qua vay the day nay and too so a lot ne'.split(' '),
+);
+
+/** The smalltalk kind of a message, or null when it asks or says something else. */
+export function detectSmalltalk(text: string): SmalltalkKind | null {
+  let rest = ` ${fold(normalize(text))} `;
+  if (rest.trim() === '') return null;
+  let kind: SmalltalkKind | null = null;
+  for (const [k, phrases] of PHRASES) {
+    for (const p of phrases) {
+      const needle = ` ${p} `;
+      while (rest.includes(needle)) {
+        rest = rest.replace(needle, ' ');
+        kind ??= k;
+      }
+    }
+  }
+  if (!kind) return null;
+  const left = rest.trim().split(/\s+/).filter((w) => w && !FILLER.has(w));
+  return left.length === 0 ? kind : null;
+}
+
+const TOPICS_VI =
+  'Hang Bua, lễ hội Hang Bua, thổ cẩm, đường đi, xã Châu Tiến, biên giới, biển đảo, quyền con người, các ngày kỷ niệm năm 2025 và kế hoạch thông tin đối ngoại của xã';
+const TOPICS_EN =
+  'Hang Bua cave and its festival, Thái weaving, how to get here, Châu Tiến commune, Vietnam’s borders, sea and islands, human rights, the 2025 anniversaries and the commune’s external-information plan';
+
+export function smalltalkReply(kind: SmalltalkKind, lang: Lang): string {
+  if (lang === 'en') {
+    if (kind === 'thanks') return `You're welcome! Ask me any time about ${TOPICS_EN}.`;
+    if (kind === 'bye') return 'Goodbye, and thank you for contacting Châu Tiến commune!';
+    if (kind === 'ack') return `Great. If you have another question, I can help with ${TOPICS_EN}.`;
+    return `Hello! I am the information assistant of Châu Tiến commune (Nghệ An). I can help with ${TOPICS_EN}.`;
+  }
+  if (kind === 'thanks') return `Dạ, không có gì ạ! Bạn cứ hỏi thêm về ${TOPICS_VI} nhé.`;
+  if (kind === 'bye') return 'Chào tạm biệt bạn! Cảm ơn bạn đã liên hệ với xã Châu Tiến.';
+  if (kind === 'ack') return `Dạ vâng. Nếu cần, bạn cứ hỏi tiếp về ${TOPICS_VI} nhé.`;
+  return `Xin chào! Mình là trợ lý thông tin của xã Châu Tiến (Nghệ An). Mình có thể giúp bạn về ${TOPICS_VI}.`;
+}

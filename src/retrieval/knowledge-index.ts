@@ -1,0 +1,231 @@
+// The in-memory retrieval index: every knowledge unit with its BM25 terms (src/text/terms.ts) and
+// its dense vector (from pgvector), built at start-up from the database and rebuilt after ingest.
+// Hybrid search = BM25 ⊕ dense, fused by reciprocal rank (Cormack et al. 2009, k = 60).
+import { unitIndexText } from '../knowledge/ingest.js';
+import { parseVector, type StoredChunkRow, type StoredDocumentRow } from '../knowledge/store.js';
+import type { DocKind, DocMeta, UnitRole } from '../knowledge/types.js';
+import { foldKey, documentTerms, FILLERS, type QueryAnalysis } from '../text/terms.js';
+import { fold, normalize, words } from '../text/normalize.js';
+import { Bm25Index } from './bm25.js';
+import { cosine } from './embeddings.js';
+
+export interface IndexedDocument {
+  id: string;
+  kind: DocKind;
+  title: string;
+  topic: string;
+  lang: 'vi' | 'en';
+  source: string;
+  body: string;
+  meta: DocMeta;
+  /** Folded title, body and every unit text, space-padded: for exact checks such as "does it mention 2017". */
+  foldedAll: string;
+}
+
+export interface IndexedUnit {
+  chunkId: string;
+  doc: IndexedDocument;
+  role: UnitRole;
+  ord: number;
+  section: string | null;
+  lang: 'vi' | 'en';
+  text: string;
+  vector: Float32Array;
+  /** Distinct folded non-filler words of the unit's own text (phrasings): for phrasing-side coverage. */
+  ownTerms: string[];
+  /** Folded index text (title, section, text), space-padded. */
+  folded: string;
+}
+
+export interface Candidate {
+  unit: IndexedUnit;
+  index: number;
+  bm25: number;
+  bm25Rank: number | null;
+  dense: number;
+  denseRank: number | null;
+  rrf: number;
+  /** IDF-weighted share of the question's content words (unigram groups) found in the unit. */
+  coverage: number;
+  /** Same for the question's adjacent word pairs: phrase evidence. */
+  bigramCoverage: number;
+  /** Share of the unit's own content words found in the question (meaningful for short phrasings). */
+  unitCoverage: number;
+}
+
+/** Where dense neighbours come from: the in-memory copy, or pgvector (PostgreSQL path). */
+export interface DenseSearcher {
+  search(query: Float32Array, k: number): Promise<Array<{ chunkId: string; score: number }>>;
+}
+
+const RRF_K = 60;
+
+export class KnowledgeIndex {
+  readonly units: IndexedUnit[] = [];
+  readonly documents = new Map<string, IndexedDocument>();
+  private readonly bm25 = new Bm25Index();
+  private readonly unitByChunk = new Map<string, number>();
+
+  constructor(docs: StoredDocumentRow[], chunks: StoredChunkRow[], vectors?: Map<string, Float32Array>) {
+    for (const d of docs) {
+      this.documents.set(d.id, {
+        id: d.id,
+        kind: d.kind,
+        title: d.title,
+        topic: d.topic,
+        lang: d.lang,
+        source: d.source,
+        body: d.body,
+        meta: (d.meta ?? {}) as DocMeta,
+        foldedAll: ` ${fold(normalize(`${d.title}\n${d.body}`))} `,
+      });
+    }
+    for (const c of chunks) {
+      const doc = this.documents.get(c.document_id);
+      if (!doc) continue;
+      const vector = vectors ? vectors.get(c.id) : parseVector(c.embedding);
+      if (!vector) continue;
+      const unit: IndexedUnit = {
+        chunkId: c.id,
+        doc,
+        role: c.role,
+        ord: c.ord,
+        section: c.section,
+        lang: c.lang,
+        text: c.text,
+        vector,
+        ownTerms: [...new Set(words(fold(normalize(c.text))).filter((w) => !FILLERS.has(w)).map(foldKey))],
+        folded: '',
+      };
+      unit.folded = ` ${fold(normalize(unitIndexText(doc, unit)))} `;
+      if (c.role === 'question' || c.role === 'claim') doc.foldedAll += `${fold(normalize(c.text))} `;
+      const i = this.units.length;
+      this.units.push(unit);
+      this.unitByChunk.set(c.id, i);
+      this.bm25.add(i, documentTerms(unitIndexText(doc, unit)));
+    }
+  }
+
+  get size(): number {
+    return this.units.length;
+  }
+
+  idf(term: string): number {
+    return this.bm25.idf(term);
+  }
+
+  /** In-memory exact cosine search (the vectors are unit length). */
+  memorySearcher(): DenseSearcher {
+    return {
+      search: async (q, k) => {
+        const scored = this.units.map((u) => ({ chunkId: u.chunkId, score: cosine(q, u.vector) }));
+        scored.sort((a, b) => b.score - a.score);
+        return scored.slice(0, k);
+      },
+    };
+  }
+
+  /**
+   * Hybrid retrieval. `dense` gives neighbours of the question's vector (null: lexical only).
+   * Returns candidates in fused order, with the features the router calibrates on.
+   */
+  async retrieve(q: QueryAnalysis, qvec: Float32Array | null, dense: DenseSearcher | null, limit = 30): Promise<Candidate[]> {
+    const lexical = this.bm25.search(q.terms, 60);
+    const denseHits = qvec && dense ? await dense.search(qvec, 60) : [];
+    const byUnit = new Map<number, Candidate>();
+    const get = (i: number): Candidate => {
+      let c = byUnit.get(i);
+      if (!c) {
+        c = { unit: this.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0 };
+        byUnit.set(i, c);
+      }
+      return c;
+    };
+    lexical.forEach((h, rank) => {
+      const c = get(h.unit);
+      c.bm25 = h.score;
+      c.bm25Rank = rank;
+      c.rrf += 1 / (RRF_K + rank + 1);
+    });
+    denseHits.forEach((h, rank) => {
+      const i = this.unitByChunk.get(h.chunkId);
+      if (i === undefined) return;
+      const c = get(i);
+      c.dense = h.score;
+      c.denseRank = rank;
+      c.rrf += 1 / (RRF_K + rank + 1);
+    });
+    const out = [...byUnit.values()];
+    // dense score for lexical-only candidates (cheap: one dot product each)
+    if (qvec) for (const c of out) if (c.denseRank === null) c.dense = cosine(qvec, c.unit.vector);
+    for (const c of out) this.fillCoverage(q, c);
+    out.sort((a, b) => b.rrf - a.rrf || a.index - b.index);
+    return out.slice(0, limit);
+  }
+
+  /** Computes the coverage features of one candidate for a question. */
+  fillCoverage(q: QueryAnalysis, c: Candidate): void {
+    const groups = new Map<number, { bigram: boolean; filler: boolean; denom: number; num: number }>();
+    for (const t of q.terms) {
+      let g = groups.get(t.group);
+      if (!g) {
+        g = { bigram: t.bigram, filler: t.filler, denom: 0, num: 0 };
+        groups.set(t.group, g);
+      }
+    }
+    // denominator: the best known alternative of the group (an unknown typed token like "ko" does not
+    // count against a unit when its expansion "không" is known); unknown-only groups count in full
+    const best = new Map<number, { known: number; any: number }>();
+    for (const t of q.terms) {
+      const w = t.weight * this.bm25.idf(t.term);
+      const b = best.get(t.group) ?? { known: 0, any: 0 };
+      if (this.bm25.df(t.term) > 0) b.known = Math.max(b.known, w);
+      b.any = Math.max(b.any, w);
+      best.set(t.group, b);
+      if (this.bm25.has(c.index, t.term)) {
+        const g = groups.get(t.group)!;
+        g.num = Math.max(g.num, w);
+      }
+    }
+    for (const [id, g] of groups) {
+      const b = best.get(id)!;
+      g.denom = b.known > 0 ? b.known : b.any;
+      g.num = Math.min(g.num, g.denom);
+    }
+    const content = [...groups.values()].filter((g) => !g.filler);
+    const pool = content.some((g) => !g.bigram) ? content : [...groups.values()];
+    const ratio = (xs: typeof pool) => {
+      const d = xs.reduce((s, g) => s + g.denom, 0);
+      return d > 0 ? xs.reduce((s, g) => s + g.num, 0) / d : 0;
+    };
+    c.coverage = ratio(pool.filter((g) => !g.bigram));
+    c.bigramCoverage = ratio(pool.filter((g) => g.bigram));
+    // unit side: share of the unit's own content words that the question contains
+    const qFolded = new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2)));
+    const own = c.unit.ownTerms;
+    if (own.length) {
+      let num = 0;
+      let den = 0;
+      for (const w of own) {
+        const idf = this.bm25.idf('f:' + w);
+        den += idf;
+        if (qFolded.has(w)) num += idf;
+      }
+      c.unitCoverage = den > 0 ? num / den : 0;
+    }
+  }
+}
+
+/** pgvector k-NN over the local vectors (used on PostgreSQL, where the round trip is cheap). */
+export function pgvectorSearcher(query: (sql: string, params: unknown[]) => Promise<Array<{ id: string; score: number }>>): DenseSearcher {
+  return {
+    async search(q, k) {
+      const literal = '[' + Array.from(q, (x) => (Math.round(x * 1e6) / 1e6).toString()).join(',') + ']';
+      const rows = await query(
+        `SELECT id::text AS id, 1 - (embedding <=> $1::vector) AS score FROM knowledge_chunk ORDER BY embedding <=> $1::vector LIMIT $2`,
+        [literal, k],
+      );
+      return rows.map((r) => ({ chunkId: r.id, score: Number(r.score) }));
+    },
+  };
+}
