@@ -88,6 +88,10 @@ async function generate(db: Db, n: number): Promise<void> {
   await db.query(`INSERT INTO question_daily (day, topic, outcome, lang, misconception_id, questions)
     SELECT ((asked_at AT TIME ZONE 'UTC') + interval '7 hours')::date, coalesce(topic, ''), outcome, lang, coalesce(misconception_id, ''), count(*)
       FROM question_log GROUP BY 1, 2, 3, 4, 5`);
+  // Twenty flags (misconceptions mis-0 … mis-19), so the flag list computes real 24 h / 7 d counts and 30-day series.
+  await db.query(`INSERT INTO misconception_flag (misconception_id, claim, reason, raised_at, users_24h, users_7d, status)
+    SELECT 'mis-' || g, 'claim ' || g, 'users_24h', $1::timestamptz - g * interval '1 day', 5, 5, CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'new' END
+      FROM generate_series(0, 19) g`, [now]);
   await db.exec('ANALYZE question_log; ANALYZE question_daily;');
 }
 
@@ -133,7 +137,7 @@ try {
     await time('question counts, 365 days (rollup + edges)', () => questionCounts(db, new Date(to.getTime() - 365 * DAY_MS), to)),
     await time('questions page 1 (50 rows + total)', () => admin.listQuestions({ page: 1, pageSize: 50 })),
     await time('questions search "hoang sa"', () => admin.listQuestions({ q: 'hoang sa', page: 1, pageSize: 50 })),
-    await time('flags list', () => admin.listFlags()),
+    await time('flags list (20 flags, counts + 30-day series)', () => admin.listFlags()),
     await time('emerging topics (cap 3000)', () => admin.listEmerging()),
     await time('report, last 7 days', () => buildReport(db, { since: new Date(to.getTime() - 7 * DAY_MS), clock, lowConfidence: 0.5 })),
   ];

@@ -103,12 +103,13 @@ async function load(url: string, opts: { rate?: number; connections: number; dur
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 
-const modes = ['bare', 'embedded', ...(pgUrl ? ['postgres'] : [])];
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const modes = ['bare', 'embedded', ...(pgUrl ? ['postgres'] : [])].filter((m) => !only || m === only);
 const rows: Row[] = [];
 for (const mode of modes) {
   const target = await startTarget(mode);
   // Warm-up (JIT, connection pool, WASM), then a fixed-rate run for latency and a saturating run for throughput.
-  await load(target.url, { connections: 10, duration: 1 });
+  await load(target.url, { connections: 10, duration: smoke ? 1 : 5 });
   rows.push({ mode, run: `${RATE} ev/s`, ...(await load(target.url, { rate: RATE, connections: 50, duration: DURATION })) });
   rows.push({ mode, run: 'max', ...(await load(target.url, { connections: 50, duration: DURATION })) });
   const stored = await target.stop();
@@ -132,9 +133,9 @@ if (bad.length) {
   process.exitCode = 1;
 }
 
-if (!smoke) {
+if (!smoke && !only) {
   const md = `# Webhook benchmark\n\nRun: \`npx tsx bench/webhook/run.ts\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}).\n\n` +
-    `Each request is a distinct, signed \`user_send_text\` event; 50 connections; ${DURATION} s per run after a 1 s warm-up; ` +
+    `Each request is a distinct, signed \`user_send_text\` event; 50 connections; ${DURATION} s per run after a 5 s warm-up; ` +
     `server and load generator in separate processes on the same machine. "embedded" and "postgres" run the real route ` +
     `(raw-body parser, signature check, one INSERT … ON CONFLICT DO NOTHING) with the worker and sender stopped; "bare" is a ` +
     `Fastify route that parses JSON and answers 200.\n\n${table}\n\n${verdicts.map((v) => `- ${v}`).join('\n')}\n`;

@@ -70,11 +70,22 @@ export function createLlmRephraser(deps: LlmRephraserDeps): Rephraser {
           question,
           draft,
         });
+        // abort the request, and stop waiting even if a model ignores the signal
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), deps.timeoutMs);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<null>((resolve) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            resolve(null);
+          }, deps.timeoutMs);
+        });
         let content: unknown;
         try {
-          const msg = await deps.model.invoke(text, { signal: controller.signal });
+          const msg = await Promise.race([deps.model.invoke(text, { signal: controller.signal }), timeout]);
+          if (!msg) {
+            deps.log?.warn({ timeoutMs: deps.timeoutMs }, 'LLM composer timed out; extractive answer kept');
+            return null;
+          }
           content = msg.content;
         } finally {
           clearTimeout(timer);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IngestSummary, KnowledgeAdmin, KnowledgeDocumentSummary } from '../admin/sources.js';
 import type { Db } from '../db/types.js';
-import { ingestKnowledge, type IngestResult, type KnowledgeRoots } from './ingest.js';
+import type { IngestResult, KnowledgeRoots } from './ingest.js';
 import { isSupported } from './loaders.js';
 import { chunkCounts, loadDocuments, setReviewedBy } from './store.js';
 

@@ -20,29 +20,70 @@ interface ClaimedRow {
   received_at: Date;
 }
 
+export interface InsertOutcome {
+  inserted: boolean;
+  needsWork: boolean;
+}
+
 /**
- * Store a verified event: one INSERT … ON CONFLICT DO NOTHING, so acknowledging takes a few
- * milliseconds and Zalo's retries of the same message id add nothing. Returns whether the
- * row is new and needs a worker.
+ * Store verified events: one INSERT … ON CONFLICT DO NOTHING for the whole batch, so
+ * acknowledging takes a few milliseconds and Zalo's retries of the same message id add
+ * nothing. Outcomes are in input order; a key repeated inside the batch counts once.
  */
-export async function insertEvent(q: Queryable, ev: ClassifiedEvent): Promise<{ inserted: boolean; needsWork: boolean }> {
-  const processing = ev.disposition === 'process';
-  const r = await q.query(
+export async function insertEvents(q: Queryable, evs: ClassifiedEvent[]): Promise<InsertOutcome[]> {
+  const r = await q.query<{ event_key: string }>(
     `INSERT INTO inbound_event (event_key, event_name, status, payload, last_error, processed_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+     SELECT t.k, t.n, t.s, t.p::jsonb, t.e, CASE WHEN t.s = 'ignored' THEN now() END
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, n, s, p, e)
      ON CONFLICT (event_key) DO NOTHING
-     RETURNING id`,
+     RETURNING event_key`,
     [
-      ev.key,
-      ev.eventName,
-      processing ? 'pending' : 'ignored',
-      processing ? JSON.stringify(ev.payload) : null,
-      processing ? null : ev.reason,
-      processing ? null : new Date(),
+      evs.map((e) => e.key),
+      evs.map((e) => e.eventName),
+      evs.map((e) => (e.disposition === 'process' ? 'pending' : 'ignored')),
+      evs.map((e) => (e.disposition === 'process' ? JSON.stringify(e.payload) : null)),
+      evs.map((e) => (e.disposition === 'process' ? null : e.reason)),
     ],
   );
-  const inserted = r.rows.length > 0;
-  return { inserted, needsWork: inserted && processing };
+  const fresh = new Set(r.rows.map((row) => row.event_key));
+  return evs.map((e) => {
+    const inserted = fresh.delete(e.key); // the first occurrence takes it
+    return { inserted, needsWork: inserted && e.disposition === 'process' };
+  });
+}
+
+/**
+ * Group commit for the webhook: a request that arrives while an insert is running waits for
+ * it and goes in the next statement together with the others that arrived meanwhile. At low
+ * load every event is inserted alone at once; under a burst (PGlite runs one statement at a
+ * time) fifty events cost one statement instead of fifty. Each caller resolves only after the
+ * statement holding its event committed.
+ */
+export function createEventInserter(db: Queryable, maxBatch = 256): (ev: ClassifiedEvent) => Promise<InsertOutcome> {
+  let queue: Array<{ ev: ClassifiedEvent; resolve: (o: InsertOutcome) => void; reject: (e: unknown) => void }> = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    while (queue.length) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        const outcomes = await insertEvents(
+          db,
+          batch.map((b) => b.ev),
+        );
+        batch.forEach((b, i) => b.resolve(outcomes[i]!));
+      } catch (err) {
+        batch.forEach((b) => b.reject(err));
+      }
+    }
+    running = false;
+  };
+  return (ev) =>
+    new Promise<InsertOutcome>((resolve, reject) => {
+      queue.push({ ev, resolve, reject });
+      if (!running) void drain();
+    });
 }
 
 export async function claimEvents(q: Queryable, limit: number, leaseSeconds: number): Promise<ClaimedEvent[]> {

@@ -21,6 +21,8 @@ const EN_WORDS = new Set(
     'best way get bus car open price ticket fee near').split(/\s+/),
 );
 
+const NEUTRAL = new Set(['ok', 'oke', 'okay', 'okie', 'okela', 'hi', 'alo', 'haha', 'hihi', 'uh', 'um']);
+
 export interface LangGuess {
   lang: Lang;
   /** False when the message is too short or mixed to be sure (callers keep the previous language). */
@@ -33,6 +35,8 @@ export function detectLang(text: string, lastLang?: Lang): LangGuess {
   if (hasDiacritics(norm)) return { lang: 'vi', confident: true };
   const ws = words(fold(norm)).filter((w) => !/^\d+$/.test(w));
   if (ws.length === 0) return { lang: lastLang ?? 'vi', confident: false };
+  // "ok", "hi": used by everyone; Vietnamese unless the conversation is already in English
+  if (ws.every((w) => NEUTRAL.has(w))) return { lang: lastLang ?? 'vi', confident: false };
   let vi = 0;
   let en = 0;
   for (const w of ws) {

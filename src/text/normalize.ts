@@ -23,6 +23,9 @@ export function normalize(input: string): string {
   s = s.toLowerCase();
   s = joinDigitGroups(s);
   s = s.replace(NON_WORD, ' ');
+  // "quáaaa": an accented vowel stretched with its bare letter. Letters with a horn are excluded:
+  // "ưu" (lưu, cứu) is a real rhyme.
+  s = s.replace(/(\p{L})([a-z])\2*/gu, (m, a: string, b: string) => (a !== b && fold(a) === b && !a.normalize('NFD').includes('\u031B') ? a : m));
   s = s.replace(ELONGATION, '$1');
   return s.trim().replace(/\s+/g, ' ');
 }

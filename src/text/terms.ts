@@ -127,6 +127,7 @@ function alternatives(ws: string[]): Alt[][] {
   // a typed full phrase also gets its acronym ("ủy ban nhân dân" → "ubnd"), on the phrase's first word
   const joined = ' ' + folded.join(' ') + ' ';
   for (const [acr, full] of ACRONYMS) {
+    if (acr.length < 3) continue; // two-letter forms (vn, tq, bg…) are chat shorthand, not what documents write
     const ff = ' ' + fold(normalize(full)) + ' ';
     const at = joined.indexOf(ff);
     if (at >= 0) {

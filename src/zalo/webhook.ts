@@ -2,12 +2,13 @@
 //   1. body parsed from the raw bytes (kept for the signature); not JSON → 400, too big → 413
 //   2. the unsigned `{}` probe Zalo sends when the URL is saved → 200, nothing stored
 //   3. webhook not configured → 503; app_id or signature wrong → 401, nothing stored
-//   4. one INSERT … ON CONFLICT DO NOTHING (durable before the 200), wake the worker → 200
+//   4. INSERT … ON CONFLICT DO NOTHING (durable before the 200; concurrent requests share one
+//      statement, see createEventInserter), wake the worker → 200
 // Registered as an encapsulated plugin so its raw-body parser does not affect other routes.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/types.js';
 import type { Metrics } from '../metrics.js';
-import { insertEvent } from '../pipeline/inbox-store.js';
+import { createEventInserter } from '../pipeline/inbox-store.js';
 import { classifyEvent, EnvelopeSchema } from './events.js';
 import { verifySignature } from './signature.js';
 
@@ -24,6 +25,7 @@ export interface WebhookOptions {
 
 export function zaloWebhook(opts: WebhookOptions): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
+    const insert = createEventInserter(opts.db);
     // Keep the exact bytes: the signature covers them, and any re-serialisation changes them.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
@@ -59,7 +61,7 @@ export function zaloWebhook(opts: WebhookOptions): FastifyPluginAsync {
       }
 
       const ev = classifyEvent(parsed, raw);
-      const { inserted, needsWork } = await insertEvent(opts.db, ev);
+      const { inserted, needsWork } = await insert(ev);
       opts.metrics.webhookEvents.inc({
         event: metricEventName(ev.eventName),
         result: !inserted ? 'duplicate' : ev.disposition === 'process' ? 'stored' : ev.reason === 'invalid' ? 'invalid' : 'ignored',

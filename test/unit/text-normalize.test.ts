@@ -22,6 +22,7 @@ describe('normalize', () => {
   });
   it('collapses chat elongation', () => {
     expect(normalize('nhiềuuu quáaaa điiiii')).toBe('nhiều quá đi');
+    expect(normalize('lưu cứu hưu xoong')).toBe('lưu cứu hưu xoong');
   });
   it('removes zero-width characters, BOM and NBSP', () => {
     expect(normalize('\uFEFFHang\u200B Bua\u00A0ở đâu')).toBe('hang bua ở đâu');

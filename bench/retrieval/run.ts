@@ -1,0 +1,145 @@
+// Retrieval and answer benchmark: npx tsx bench/retrieval/run.ts [--smoke]
+// Loads the full knowledge/ into a fresh embedded database (and a fresh PostgreSQL database when
+// TEST_DATABASE_URL or DATABASE_URL is set), runs the labelled questions (test/fixtures/questions.jsonl)
+// through the whole pipeline (no LLM), and reports outcome and fact accuracy by style, latency
+// p50/p99 and peak RSS, beside a baseline in the same run: plain BM25 over accented text with
+// MiniSearch's default tokenizer. Prints a table and writes bench/retrieval/results.md.
+// --smoke: a quick CI run (first 80 questions, embedded database only, results.md untouched).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import MiniSearch from 'minisearch';
+import pino from 'pino';
+import { createAnswerService } from '../../src/answer/service.js';
+import type { AnswerResult } from '../../src/answer/types.js';
+import { containsAll, parseQuestions, scoreItem, type ItemScore, type Question } from '../../src/cli/eval-scoring.js';
+import { testConfig } from '../../src/config.js';
+import type { Db } from '../../src/db/types.js';
+import { createTestDb, type DbKind } from '../../test/helpers/db.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const smoke = process.argv.includes('--smoke');
+const all = parseQuestions(fs.readFileSync(path.join(root, 'test/fixtures/questions.jsonl'), 'utf8'));
+const questions = smoke ? all.slice(0, 80) : all;
+const pgUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+const kinds: DbKind[] = !smoke && pgUrl ? ['pglite', 'postgres'] : ['pglite'];
+if (pgUrl && !process.env.TEST_DATABASE_URL) process.env.TEST_DATABASE_URL = pgUrl;
+
+const pct = (n: number, d: number) => (d ? (100 * n) / d : NaN);
+const fmt = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(1));
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+interface RunResult {
+  kind: DbKind;
+  ingestMs: number;
+  loadMs: number;
+  items: ItemScore[];
+  latencies: number[];
+  results: Map<string, AnswerResult>;
+}
+
+async function runOn(kind: DbKind): Promise<RunResult> {
+  const t = await createTestDb(kind);
+  try {
+    return await measure(kind, t.db);
+  } finally {
+    await t.drop();
+  }
+}
+
+async function measure(kind: DbKind, db: Db): Promise<RunResult> {
+  const config = testConfig({ KNOWLEDGE_DIR: path.join(root, 'knowledge') });
+  const log = pino({ level: 'silent' });
+  const svc = createAnswerService({ db, config, log, roots: { uploadsDir: path.join(root, 'bench/retrieval/.no-uploads') }, rephraser: null });
+  const t0 = performance.now();
+  await svc.prepare(); // first start: indexes everything
+  const ingestMs = performance.now() - t0;
+  const svc2 = createAnswerService({ db, config, log, roots: { uploadsDir: path.join(root, 'bench/retrieval/.no-uploads') }, rephraser: null });
+  const t1 = performance.now();
+  await svc2.prepare(); // a later start: nothing changed, only the index is loaded
+  const loadMs = performance.now() - t1;
+  for (const q of questions.slice(0, 30)) await svc2.pipeline.answer(q.q); // warm-up
+  const results = new Map<string, AnswerResult>();
+  const latencies: number[] = [];
+  for (const q of questions) {
+    const s = performance.now();
+    const r = await svc2.pipeline.answer(q.q);
+    latencies.push(performance.now() - s);
+    results.set(q.id, r);
+  }
+  const items = questions.map((q) => scoreItem(q, results.get(q.id)!, 0, q.base ? results.get(q.id) && undefined : undefined));
+  return { kind, ingestMs, loadMs, items, latencies, results };
+}
+
+/** Baseline: MiniSearch (BM25, default tokenizer, accented text) over the same units; answer = top unit's answer text. */
+async function baseline(): Promise<Map<string, string>> {
+  const t = await createTestDb('pglite');
+  try {
+    const config = testConfig({ KNOWLEDGE_DIR: path.join(root, 'knowledge') });
+    const svc = createAnswerService({ db: t.db, config, log: pino({ level: 'silent' }), roots: { uploadsDir: path.join(root, 'bench/retrieval/.no-uploads') }, rephraser: null });
+    await svc.prepare();
+    const units = svc.index().units;
+    const ms = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], storeFields: [] });
+    ms.addAll(units.map((u, id) => ({ id, text: [u.doc.title, u.section, u.text].filter(Boolean).join('\n') })));
+    const out = new Map<string, string>();
+    for (const q of questions) {
+      const hit = ms.search(q.q)[0];
+      if (!hit) continue;
+      const u = units[hit.id as number]!;
+      out.set(q.id, u.doc.kind === 'faq' ? (q.lang === 'en' && u.doc.meta.answerEn ? u.doc.meta.answerEn : u.doc.body) : u.text);
+    }
+    return out;
+  } finally {
+    await t.drop();
+  }
+}
+
+const styles = ['accented', 'plain', 'shorthand', 'english'];
+const runs: RunResult[] = [];
+for (const k of kinds) runs.push(await runOn(k));
+const base = await baseline();
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+const facts = questions.filter((q) => q.kind === 'fact');
+const lines: string[] = [];
+const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+lines.push(`# Retrieval benchmark${smoke ? ' (smoke)' : ''}`, '');
+lines.push(`${questions.length} labelled questions (${facts.length} facts), ${runs[0]!.results.size ? '' : ''}knowledge/ with ${fs.readdirSync(path.join(root, 'knowledge'), { recursive: true }).length} entries; Node ${process.version}; no LLM.`, '');
+lines.push('## Answer quality (whole pipeline) vs baseline', '');
+row(['style', 'n facts', 'fact text % (ours)', 'fact text % (MiniSearch BM25 accented)']);
+row(['---', '---:', '---:', '---:']);
+const ours = runs[0]!;
+const byId = new Map(ours.items.map((x) => [x.id, x]));
+for (const st of [...styles, 'all']) {
+  const fs_ = facts.filter((q) => st === 'all' || q.style === st);
+  const o = fs_.filter((q) => byId.get(q.id)?.textOk && byId.get(q.id)?.outcomeOk).length;
+  const b = fs_.filter((q: Question) => containsAll(q, base.get(q.id) ?? '')).length;
+  row([st, String(fs_.length), fmt(pct(o, fs_.length)), fmt(pct(b, fs_.length))]);
+}
+lines.push('');
+row(['kind', 'n', 'outcome %', 'text %']);
+row(['---', '---:', '---:', '---:']);
+for (const k of ['fact', 'misconception', 'out_of_scope', 'smalltalk', 'injection']) {
+  const xs = ours.items.filter((x) => x.kind === k);
+  row([k, String(xs.length), fmt(pct(xs.filter((x) => x.outcomeOk).length, xs.length)), fmt(pct(xs.filter((x) => x.textOk).length, xs.length))]);
+}
+const allOk = ours.items.filter((x) => x.outcomeOk).length;
+lines.push('', `Outcome accuracy overall: ${fmt(pct(allOk, ours.items.length))}%.`, '');
+lines.push('## Latency of the whole pipeline (per question, after warm-up)', '');
+row(['database', 'first start (ingest + load)', 'later start (load)', 'p50 ms', 'p99 ms', 'max ms']);
+row(['---', '---:', '---:', '---:', '---:', '---:']);
+for (const r of runs) {
+  row([r.kind === 'pglite' ? 'embedded (PGlite)' : 'PostgreSQL', `${(r.ingestMs / 1000).toFixed(1)} s`, `${(r.loadMs / 1000).toFixed(2)} s`, percentile(r.latencies, 50).toFixed(1), percentile(r.latencies, 99).toFixed(1), Math.max(...r.latencies).toFixed(1)]);
+}
+lines.push('', `Peak RSS of the benchmark process (full knowledge loaded${runs.length > 1 ? ' twice, plus the baseline' : ', plus the baseline'}): ${peakRssMb.toFixed(0)} MB.`, '');
+if (runs.length > 1) {
+  const same = questions.filter((q) => runs[0]!.results.get(q.id)!.outcome === runs[1]!.results.get(q.id)!.outcome).length;
+  lines.push(`Embedded and PostgreSQL agree on the outcome of ${same}/${questions.length} questions.`, '');
+}
+const text = lines.join('\n') + '\n';
+console.log(text);
+if (!smoke) fs.writeFileSync(path.join(here, 'results.md'), text);
