@@ -14,9 +14,13 @@ export function sourceLine(doc: IndexedDocument, lang: Lang): string {
   return lang === 'en' ? `Source: ${src}` : `Nguồn: ${src}`;
 }
 
-/** Text + blank line + source line. */
+/** A citation the author already wrote at the end of a body ("… Nguồn: X; Y."): the front matter's is authoritative. */
+const TRAILING_CITATION = /\s*(?:\(\s*)?(?:Nguồn|Sources?)\s*:[^\n]*$/iu;
+
+/** Text + blank line + source line (one source line, even when the body ends with its own). */
 export function withSource(text: string, doc: IndexedDocument, lang: Lang): string {
-  return `${text.trim()}\n\n${sourceLine(doc, lang)}`;
+  const body = text.trim().replace(TRAILING_CITATION, '').trim() || text.trim();
+  return `${body}\n\n${sourceLine(doc, lang)}`;
 }
 
 /**

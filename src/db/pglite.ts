@@ -31,7 +31,13 @@ export async function pgliteDb(dir: string): Promise<Db> {
   const { vector } = await import('@electric-sql/pglite-pgvector');
   const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const db = await PGlite.create(dir, { extensions: { vector, unaccent, pg_trgm }, parsers: PG_COMPAT_PARSERS });
+  const db = await PGlite.create(dir, {
+    extensions: { vector, unaccent, pg_trgm },
+    parsers: PG_COMPAT_PARSERS,
+    // PGlite's default 128 MB of shared buffers is most of the process's memory; the embedded
+    // database is small (knowledge index, logs), and 32 MB keeps the service well under 400 MB.
+    postgresqlconf: ['shared_buffers=32MB'],
+  });
   const base = wrap(db);
   return {
     kind: 'pglite',
