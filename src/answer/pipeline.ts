@@ -17,9 +17,15 @@ export interface Thresholds {
   misconceptionWithRequires: number;
   /** Claim similarity needed for a misconception without `requires`. */
   misconceptionWithoutRequires: number;
+  /**
+   * Share of the question's content words (IDF-weighted; fillers and question words excluded) that
+   * the answering unit's document must mention; below it the match is only topical ("Hang Bua" +
+   * an unmentioned "khách sạn") and the question is out of scope.
+   */
+  minGrounded: number;
 }
 
-export const DEFAULT_THRESHOLDS: Thresholds = { minConfidence: 0.4, misconceptionWithRequires: 0.45, misconceptionWithoutRequires: 0.75 };
+export const DEFAULT_THRESHOLDS: Thresholds = { minConfidence: 0.4, misconceptionWithRequires: 0.45, misconceptionWithoutRequires: 0.75, minGrounded: 0.35 };
 
 /** Optional rephrasing step (src/answer/llm-composer.ts); returns null to keep the extractive answer. */
 export interface Rephraser {
@@ -113,7 +119,9 @@ async function route(deps: PipelineDeps, question: string, ctx: AnswerContext): 
 
   // 2. grounded answer: the FAQ when one of its phrasings (or its answer) matches well, else a passage
   const best = ranked[0];
-  if (!best || best.conf < deps.thresholds.minConfidence) return outOfScope(deps, index, lang, best?.conf ?? 0, retrieved);
+  if (!best || best.conf < deps.thresholds.minConfidence || best.cand.grounded < deps.thresholds.minGrounded) {
+    return outOfScope(deps, index, lang, best?.conf ?? 0, retrieved);
+  }
   const doc = best.cand.unit.doc;
   let text: string;
   let note = false;
@@ -182,7 +190,7 @@ function claimSimilarity(c: Candidate): number {
 }
 
 function makeCandidate(index: KnowledgeIndex, q: QueryAnalysis, qvec: Float32Array | null, unit: IndexedUnit, idx: number): Candidate {
-  const c: Candidate = { unit, index: idx, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0 };
+  const c: Candidate = { unit, index: idx, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
   if (qvec) {
     let s = 0;
     for (let i = 0; i < qvec.length; i++) s += qvec[i]! * unit.vector[i]!;
@@ -200,21 +208,55 @@ interface Ranked extends Scored {
  * Answerable units, best first: confidence, plus a small preference for FAQ entries (staff-written
  * answers to exactly this kind of question), for fused rank, and for the asker's language.
  */
-function rankAnswers(candidates: Candidate[], lang: Lang, q: QueryAnalysis): Ranked[] {
+export function rankAnswers(candidates: Candidate[], lang: Lang, q: QueryAnalysis): Ranked[] {
   const out: Ranked[] = [];
   // numbers in the question (years, article numbers) must be in the answer's text: "lễ hội năm 2017"
   // is not answered by the general festival dates
   const numbers = [...new Set(q.folded.split(' ').filter((w) => /^\d{2,}$/.test(w)))];
+  const wants = expectedAnswerKind(q.folded);
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
     const conf = confidenceOf(cand);
     let rank = conf + (cand.unit.doc.kind === 'faq' ? 0.05 : 0) + 2 * cand.rrf;
     const haystack = cand.unit.doc.kind === 'faq' ? cand.unit.doc.foldedAll : cand.unit.folded;
     for (const n of numbers) if (!haystack.includes(` ${n} `) && !haystack.includes(`${n}`)) rank -= 0.1;
+    // "từ bao giờ", "bao nhiêu", "when", "how many": prefer answers that hold that kind of value
+    if (wants) rank += answerHas(wants, answerText(cand.unit, lang)) ? ANSWER_KIND_BONUS : -ANSWER_KIND_BONUS;
     if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+/** Rank adjustment for an answer that does (or does not) hold the kind of value the question asks for. */
+const ANSWER_KIND_BONUS = 0.04;
+
+export type AnswerKind = 'time' | 'number';
+
+// Question words (folded) that ask for a point in time or a duration, and for a quantity.
+const ASKS_TIME =
+  /(^| )(bao gio|bh|khi nao|luc nao|hoi nao|nam nao|nam may|nam bao nhieu|ngay nao|ngay may|hom nao|thang may|thang nao|tu nam|bao lau|lau doi|lau chua|since when|when|what year|which year|what date|how old|how long ago)( |$)/;
+const ASKS_NUMBER = /(^| )(bao nhieu|bn|bnhiu|may|how many|how much|how far|how long|bao xa|ty le|phan tram|percent|percentage)( |$)/;
+
+/** The kind of value a question asks for, from its question words (null: a name, a place, a reason…). */
+export function expectedAnswerKind(foldedQuestion: string): AnswerKind | null {
+  const q = foldedQuestion.toLowerCase();
+  if (ASKS_TIME.test(q)) return 'time';
+  if (ASKS_NUMBER.test(q)) return 'number';
+  return null;
+}
+
+/** Does the text hold a value of that kind: a year, a date or "N năm/years" for time; any number for a quantity. */
+export function answerHas(kind: AnswerKind, text: string): boolean {
+  const t = fold(text).toLowerCase();
+  if (kind === 'number') return /\d/.test(t);
+  return /(^|[^\d])(1\d{3}|20\d{2})([^\d]|$)|\d{1,2}\s*[/.-]\s*\d{1,2}|\d+\s*(nam|years?|the ky|centur)/.test(t);
+}
+
+/** The text a unit would answer with (the FAQ answer for any of its phrasings). */
+function answerText(unit: IndexedUnit, lang: Lang): string {
+  if (unit.doc.kind !== 'faq') return unit.text;
+  return lang === 'en' && unit.doc.meta.answerEn ? unit.doc.meta.answerEn : unit.doc.body;
 }
 
 /** What the evaluation and the dashboard see as "retrieved": the answer text of the best distinct documents. */

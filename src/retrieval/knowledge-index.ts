@@ -51,6 +51,13 @@ export interface Candidate {
   bigramCoverage: number;
   /** Share of the unit's own content words found in the question (meaningful for short phrasings). */
   unitCoverage: number;
+  /**
+   * Grounding: IDF-weighted share of the question's content words (not fillers, not question words)
+   * that the matched text can speak to: for an FAQ, any of its phrasings or its answer; for a
+   * passage, the passage itself. A topical name ("Hang Bua") alone does not ground a question whose
+   * head noun ("thời tiết", "khách sạn", "giá vé") the matched text never mentions.
+   */
+  grounded: number;
 }
 
 /** Where dense neighbours come from: the in-memory copy, or pgvector (PostgreSQL path). */
@@ -65,6 +72,8 @@ export class KnowledgeIndex {
   readonly documents = new Map<string, IndexedDocument>();
   private readonly bm25 = new Bm25Index();
   private readonly unitByChunk = new Map<string, number>();
+  /** FAQ and misconception documents: every term of every unit (grounding is judged per document). */
+  private readonly docTerms = new Map<string, Set<string>>();
 
   constructor(docs: StoredDocumentRow[], chunks: StoredChunkRow[], vectors?: Map<string, Float32Array>) {
     for (const d of docs) {
@@ -102,7 +111,13 @@ export class KnowledgeIndex {
       const i = this.units.length;
       this.units.push(unit);
       this.unitByChunk.set(c.id, i);
-      this.bm25.add(i, documentTerms(unitIndexText(doc, unit)));
+      const terms = documentTerms(unitIndexText(doc, unit));
+      this.bm25.add(i, terms);
+      if (doc.kind !== 'doc') {
+        let set = this.docTerms.get(doc.id);
+        if (!set) this.docTerms.set(doc.id, (set = new Set()));
+        for (const t of terms) set.add(t);
+      }
     }
   }
 
@@ -136,7 +151,7 @@ export class KnowledgeIndex {
     const get = (i: number): Candidate => {
       let c = byUnit.get(i);
       if (!c) {
-        c = { unit: this.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0 };
+        c = { unit: this.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
         byUnit.set(i, c);
       }
       return c;
@@ -165,14 +180,18 @@ export class KnowledgeIndex {
 
   /** Computes the coverage features of one candidate for a question. */
   fillCoverage(q: QueryAnalysis, c: Candidate): void {
-    const groups = new Map<number, { bigram: boolean; filler: boolean; denom: number; num: number }>();
+    const groups = new Map<number, { bigram: boolean; filler: boolean; denom: number; num: number; doc: number }>();
     for (const t of q.terms) {
       let g = groups.get(t.group);
       if (!g) {
-        g = { bigram: t.bigram, filler: t.filler, denom: 0, num: 0 };
+        g = { bigram: t.bigram, filler: t.filler, denom: 0, num: 0, doc: 0 };
         groups.set(t.group, g);
       }
     }
+    const docTerms = this.docTerms.get(c.unit.doc.id);
+    // a word typed with its marks ("quán") grounds fully only by its accented form; the folded form
+    // ("quan" = quản, quan…) counts half
+    const typedAccented = new Set(q.terms.filter((t) => t.weight === 1 && t.term.startsWith('a:')).map((t) => t.group));
     // denominator: the best known alternative of the group (an unknown typed token like "ko" does not
     // count against a unit when its expansion "không" is known); unknown-only groups count in full
     const best = new Map<number, { known: number; any: number }>();
@@ -182,15 +201,16 @@ export class KnowledgeIndex {
       if (this.bm25.df(t.term) > 0) b.known = Math.max(b.known, w);
       b.any = Math.max(b.any, w);
       best.set(t.group, b);
-      if (this.bm25.has(c.index, t.term)) {
-        const g = groups.get(t.group)!;
-        g.num = Math.max(g.num, w);
-      }
+      const g = groups.get(t.group)!;
+      const inUnit = this.bm25.has(c.index, t.term);
+      if (inUnit) g.num = Math.max(g.num, w);
+      if (inUnit || docTerms?.has(t.term)) g.doc = Math.max(g.doc, t.term.startsWith('f:') && typedAccented.has(t.group) ? w / 2 : w);
     }
     for (const [id, g] of groups) {
       const b = best.get(id)!;
       g.denom = b.known > 0 ? b.known : b.any;
       g.num = Math.min(g.num, g.denom);
+      g.doc = Math.min(g.doc, g.denom);
     }
     const content = [...groups.values()].filter((g) => !g.filler);
     const pool = content.some((g) => !g.bigram) ? content : [...groups.values()];
@@ -200,6 +220,9 @@ export class KnowledgeIndex {
     };
     c.coverage = ratio(pool.filter((g) => !g.bigram));
     c.bigramCoverage = ratio(pool.filter((g) => g.bigram));
+    const words = content.filter((g) => !g.bigram);
+    const wd = words.reduce((s, g) => s + g.denom, 0);
+    c.grounded = wd > 0 ? words.reduce((s, g) => s + g.doc, 0) / wd : 1;
     // unit side: share of the unit's own content words that the question contains
     const qFolded = new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2)));
     const own = c.unit.ownTerms;

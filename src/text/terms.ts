@@ -76,6 +76,8 @@ export interface QueryAnalysis {
   terms: QueryTerm[];
   /** Number of groups (typed words and adjacent pairs). */
   groups: number;
+  /** Number of typed words: groups 0 … words−1 are the words in order, the rest their adjacent pairs. */
+  words: number;
 }
 
 const EXPANSION_WEIGHT = 0.8;
@@ -98,6 +100,29 @@ export const FILLERS = new Set(
     'please tell can could would about for and or it this that there be been has have had biet hay lam on ' +
     'giup hoi cau duoc khong nhi nhe day kia nay vay z v r j bn ntn vs mk cx').split(/\s+/),
 );
+
+/**
+ * Question phrases (folded): how a question asks, not what it is about. Their words score in BM25
+ * like any other, but do not count against coverage or grounding ("từ bao giờ", "tên gì", "ở đâu",
+ * "mọi người"). Words like "năm" or "ngày" are fillers only inside these phrases.
+ */
+const QUESTION_PHRASES: readonly string[][] = [
+  'bao gio', 'tu bao gio', 'khi nao', 'luc nao', 'hoi nao', 'tu khi nao', 'nam nao', 'nam may', 'ngay nao', 'ngay may', 'hom nao', 'thang may',
+  'thang nao', 'bao xa', 'bao lau', 'ten gi', 'ten la gi', 'la gi', 'o dau', 'cho nao', 'noi nao', 'the nao', 'nhu the nao', 'ra sao',
+  'moi nguoi', 'cho e hoi', 'cho em hoi', 'cho minh hoi', 'cho hoi', 'dung khong', 'phai khong', 'dung ko', 'phai ko', 'dung k', 'phai k',
+  'cu the', 'hien nay', 'bay gio', 'hien tai', 'tat ca', 'tong cong', 'khoang', 'vay a', 'the a',
+].map((p) => p.split(' '));
+
+/** Positions of the words that belong to a question phrase. */
+function questionPhraseWords(folded: string[]): Set<number> {
+  const out = new Set<number>();
+  for (const p of QUESTION_PHRASES) {
+    for (let i = 0; i + p.length <= folded.length; i++) {
+      if (p.every((w, j) => folded[i + j] === w)) for (let j = 0; j < p.length; j++) out.add(i + j);
+    }
+  }
+  return out;
+}
 
 /** Accented questions: accented words are fillers only if listed with their marks; unaccented words by their folded form. */
 function isFiller(word: string, accentedQuestion: boolean): boolean {
@@ -143,12 +168,14 @@ export function analyzeQuery(text: string): QueryAnalysis {
   const ws = words(normalized);
   const accented = hasDiacritics(normalized);
   const alts = alternatives(ws);
+  const phrase = questionPhraseWords(ws.map((w) => fold(w)));
+  const fillerAt = (i: number) => phrase.has(i) || isFiller(ws[i]!, accented);
   const terms: QueryTerm[] = [];
   let group = 0;
   const push = (term: string, weight: number, g: number, bigram: boolean, filler: boolean) => terms.push({ term, weight, group: g, bigram, filler });
   for (let i = 0; i < ws.length; i++) {
     const g = group++;
-    const filler = isFiller(ws[i]!, accented);
+    const filler = fillerAt(i);
     for (const alt of alts[i]!) {
       for (const w of alt.words) {
         // expansions are written accented by us, so their accented view is trustworthy
@@ -164,7 +191,7 @@ export function analyzeQuery(text: string): QueryAnalysis {
   }
   for (let i = 1; i < ws.length; i++) {
     const g = group++;
-    const filler = isFiller(ws[i - 1]!, accented) && isFiller(ws[i]!, accented);
+    const filler = fillerAt(i - 1) && fillerAt(i);
     for (const left of alts[i - 1]!) {
       for (const right of alts[i]!) {
         const l = left.words[left.words.length - 1]!;
@@ -175,7 +202,7 @@ export function analyzeQuery(text: string): QueryAnalysis {
       }
     }
   }
-  return { normalized, folded: fold(normalized), accented, terms: dedupe(terms), groups: group };
+  return { normalized, folded: fold(normalized), accented, terms: dedupe(terms), groups: group, words: ws.length };
 }
 
 /** Same term twice in one group: keep the heavier. */
