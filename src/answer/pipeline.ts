@@ -250,7 +250,7 @@ export function expectedAnswerKind(foldedQuestion: string): AnswerKind | null {
 export function answerHas(kind: AnswerKind, text: string): boolean {
   const t = fold(text).toLowerCase();
   if (kind === 'number') return /\d/.test(t);
-  return /(^|[^\d])(1\d{3}|20\d{2})([^\d]|$)|\d{1,2}\s*[/.-]\s*\d{1,2}|\d+\s*(nam|years?|the ky|centur)/.test(t);
+  return /(^|[^\d])(1\d{3}|20\d{2})([^\d]|$)|\d{1,2}\s*[/.\-–—]\s*\d{1,2}|\d+\s*(nam|years?|the ky|centur)|thang (\d|gieng|chap)|(ngay|mung) \d|\d+(st|nd|rd|th)? (of )?(january|february|march|april|may|june|july|august|september|october|november|december)|(january|february|march|april|may|june|july|august|september|october|november|december) \d/.test(t);
 }
 
 /** The text a unit would answer with (the FAQ answer for any of its phrasings). */

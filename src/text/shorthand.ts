@@ -21,10 +21,14 @@ export const SHORTHAND: Readonly<Record<string, readonly string[]>> = {
   bh: ['bao giờ', 'bây giờ'], bgio: ['bao giờ', 'bây giờ'], bjo: ['bây giờ'],
   bt: ['biết', 'bình thường'], bik: ['biết'], bit: ['biết'], pik: ['biết'],
   ad: ['admin'], tl: ['trả lời'], ib: ['nhắn tin'],
-  sdt: ['số điện thoại'], dt: ['điện thoại'], stk: ['số tài khoản'],
+  sdt: ['số điện thoại'], dt: ['điện thoại', 'diện tích'], stk: ['số tài khoản'],
   ks: ['khách sạn'], ms: ['mới'], lm: ['làm'], nx: ['nữa'],
   tks: ['cảm ơn'], thks: ['cảm ơn'], ths: ['cảm ơn'], thanks: ['cảm ơn'],
   dag: ['đang'], dg: ['đang', 'đường'],
+  // common chat abbreviations of content words (several readings where ambiguous)
+  h: ['giờ'], hnay: ['hôm nay'], hqua: ['hôm qua'], tgian: ['thời gian'],
+  cq: ['chính quyền', 'cơ quan'], sp: ['sản phẩm'], ck: ['cửa khẩu'], tt: ['thị trấn', 'thông tin'],
+  ds: ['dân số'], dtich: ['diện tích'], nc: ['nước'], fai: ['phải'], lhoi: ['lễ hội'], kn: ['kỷ niệm'],
 };
 
 /**

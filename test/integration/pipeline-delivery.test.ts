@@ -123,8 +123,11 @@ describe.each(DB_KINDS)('outbox delivery (%s)', (kind) => {
     await waitFor(async () => (await h!.channel.delivery.listFailures(10)).some((f) => f.status === 'alert'), 20_000, 'token alert');
     const alert = (await h.channel.delivery.listFailures(10)).find((f) => f.status === 'alert')!;
     expect(alert.lastError).toContain('zalo:authorize');
-    const queued = await h.tdb.db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM outbox_message`);
-    expect(queued.rows).toEqual([{ status: 'pending', attempts: 0 }]);
+    // The alert is written before the message is put back in the queue: wait for that to land.
+    const queuedRows = async () =>
+      (await h!.tdb.db.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM outbox_message`)).rows;
+    await waitFor(async () => (await queuedRows())[0]?.status === 'pending', 20_000, 'reply back in the queue');
+    expect(await queuedRows()).toEqual([{ status: 'pending', attempts: 0 }]);
     expect(h.zalo.sendsTo(u)).toHaveLength(0);
     // The admin authorises again: the stored pair replaces the dead one and the reply goes out.
     h.zalo.state.faults.refreshError = undefined;
