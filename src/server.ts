@@ -1,35 +1,14 @@
 // Process entry point: validate config, open the database, migrate, serve HTTP, prepare the
 // knowledge index, start workers; on SIGTERM/SIGINT stop accepting, finish work, close the db.
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { DataDirBusyError } from './db/lock.js';
+import { loadConfigOrExit, openDbOrExit } from './cli/support.js';
 import { migrate } from './db/migrate.js';
-import { openDb } from './db/open.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const log = createLogger(config);
-
-  let db;
-  try {
-    db = await openDb(config);
-  } catch (err) {
-    if (err instanceof DataDirBusyError) {
-      console.error(err.message);
-      process.exit(3);
-    }
-    throw err;
-  }
+  const db = await openDbOrExit(config);
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrated');
 

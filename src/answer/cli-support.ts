@@ -2,10 +2,9 @@
 // data-directory rule as the server (never open an embedded data directory a running server owns),
 // knowledge indexed if it changed, logs on stderr so stdout stays machine-readable.
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { DataDirBusyError } from '../db/lock.js';
+import type { Config } from '../config.js';
+import { loadConfigOrExit, openDbOrExit, SERVICE_RUNNING_HINT } from '../cli/support.js';
 import { migrate } from '../db/migrate.js';
-import { openDb } from '../db/open.js';
 import type { Db } from '../db/types.js';
 import { loggerOptions, type Logger } from '../log.js';
 import { createAnswerService, type AnswerService } from './service.js';
@@ -26,26 +25,8 @@ export async function openAnswerService(config: Config, db: Db, log = cliLogger(
 }
 
 export async function openPipelineForCli(): Promise<{ pipeline: AnswerPipeline; close(): Promise<void> }> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
-  let db: Db;
-  try {
-    db = await openDb(config);
-  } catch (err) {
-    if (err instanceof DataDirBusyError) {
-      console.error(`${err.message}\nThe service is probably running: stop it first, or set DATABASE_URL to use a shared PostgreSQL.`);
-      process.exit(3);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
+  const db = await openDbOrExit(config, SERVICE_RUNNING_HINT);
   try {
     await migrate(db);
     const service = await openAnswerService(config, db);

@@ -70,6 +70,22 @@ export function saysNotPublished(text: string): boolean {
 }
 
 /**
+ * The sentence of a passage that is about exactly what the question names by number ("lễ hội năm
+ * 2026") and says that it is not published, or null. A table passage often holds the published years
+ * and one "not found" line for the year asked about.
+ */
+export function notPublishedSentence(text: string, numbers: readonly string[]): string | null {
+  if (numbers.length === 0) return null;
+  for (const line of text.split('\n')) {
+    for (const s of sentences(line)) {
+      const f = ` ${fold(s).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+      if (numbers.every((n) => f.includes(` ${n} `)) && NOT_PUBLISHED.test(s)) return s.trim();
+    }
+  }
+  return null;
+}
+
+/**
  * The question is about the former commune / the time before the 2025 merger. Unaccented "cu" is
  * also "cụ" (cụ thể = exact), so "cu the" does not count.
  */

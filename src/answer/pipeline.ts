@@ -1,7 +1,7 @@
 // The answer pipeline: route a question to smalltalk, misconception, grounded answer or out of
 // scope, and compose the reply from curated text. Used by the Zalo worker, `ask`, the console chat
 // and the dashboard's "try the bot" page alike.
-import { asksAboutFormer, firstSentence, hasMoreThanFirstSentence, saysNotPublished, sourceLine, trimPassage, withSource, EN_NOTE } from './compose.js';
+import { asksAboutFormer, firstSentence, hasMoreThanFirstSentence, notPublishedSentence, saysNotPublished, sourceLine, trimPassage, withSource, EN_NOTE } from './compose.js';
 import { stripInjection } from './injection.js';
 import { detectSmalltalk, smalltalkReply } from './smalltalk.js';
 import type { AnswerContext, AnswerPipeline, AnswerResult, Lang, Outcome, RetrievedChunk, SourceRef } from './types.js';
@@ -134,6 +134,9 @@ async function route(deps: PipelineDeps, question: string, ctx: AnswerContext): 
   } else {
     text = trimPassage(best.cand.unit, q, (t) => index.idf(t));
     note = lang === 'en' && best.cand.unit.lang !== 'en';
+    // "lễ hội năm 2026": the passage's line about 2026 says it is not published
+    const unpublished = notPublishedSentence(text, numbersIn(q));
+    if (unpublished) return outOfScope(deps, index, lang, best.conf, retrieved, lang === 'en' && best.cand.unit.lang !== 'en' ? undefined : unpublished);
   }
   // The knowledge says this is not published (the new commune's population, phone numbers): no
   // numbers, point to where to ask instead. Curated answers often add the former commune's figures
@@ -212,7 +215,7 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, q: QueryAnalysi
   const out: Ranked[] = [];
   // numbers in the question (years, article numbers) must be in the answer's text: "lễ hội năm 2017"
   // is not answered by the general festival dates
-  const numbers = [...new Set(q.folded.split(' ').filter((w) => /^\d{2,}$/.test(w)))];
+  const numbers = numbersIn(q);
   const wants = expectedAnswerKind(q.folded);
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
@@ -226,6 +229,11 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, q: QueryAnalysi
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+/** Numbers of two or more digits in the question (years, article numbers). */
+function numbersIn(q: QueryAnalysis): string[] {
+  return [...new Set(q.folded.split(' ').filter((w) => /^\d{2,}$/.test(w)))];
 }
 
 /** Rank adjustment for an answer that does (or does not) hold the kind of value the question asks for. */

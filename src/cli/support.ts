@@ -1,5 +1,6 @@
-// Shared start-up for command-line tools: the same config validation and data-directory rule
-// as the server. A CLI never opens an embedded data directory that a running server owns.
+// Shared start-up for the server and the command-line tools: the same config validation and
+// the same data-directory rule. A CLI never opens an embedded data directory that a running
+// server owns; it stops with a clear message instead.
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataDirBusyError } from '../db/lock.js';
 import { migrate } from '../db/migrate.js';
@@ -11,11 +12,10 @@ export interface CliContext {
   db: Db;
 }
 
-/** Open config + database (migrated), run `fn`, close. Exits non-zero with a clear message on failure. */
-export async function runCli(fn: (ctx: CliContext) => Promise<void>, opts: { migrate?: boolean } = {}): Promise<void> {
-  let config: Config;
+/** Validated config, or exit 2 with a message that names every bad variable. */
+export function loadConfigOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -23,18 +23,28 @@ export async function runCli(fn: (ctx: CliContext) => Promise<void>, opts: { mig
     }
     throw err;
   }
-  let db: Db;
+}
+
+/** The configured database, or exit 3 when another process owns the embedded data directory. */
+export async function openDbOrExit(config: Config, hint = ''): Promise<Db> {
   try {
-    db = await openDb(config);
+    return await openDb(config);
   } catch (err) {
     if (err instanceof DataDirBusyError) {
-      console.error(
-        `${err.message}\nThe service is probably running: use the dashboard, or stop the service before running this command.`,
-      );
+      console.error(hint ? `${err.message}\n${hint}` : err.message);
       process.exit(3);
     }
     throw err;
   }
+}
+
+export const SERVICE_RUNNING_HINT =
+  'The service is probably running: use the dashboard, or stop the service before running this command (or set DATABASE_URL to share a PostgreSQL server).';
+
+/** Open config + database (migrated), run `fn`, close. Exits non-zero with a clear message on failure. */
+export async function runCli(fn: (ctx: CliContext) => Promise<void>, opts: { migrate?: boolean } = {}): Promise<void> {
+  const config = loadConfigOrExit();
+  const db = await openDbOrExit(config, SERVICE_RUNNING_HINT);
   try {
     if (opts.migrate !== false) await migrate(db);
     await fn({ config, db });

@@ -5,6 +5,7 @@ import type { Db } from '../db/types.js';
 import { LOCAL_OFFSET_MS, type Clock } from './clock.js';
 import { createInsightsAdmin } from './admin.js';
 import { emergingTopics } from './emerging.js';
+import { TOPIC_LABEL } from '../admin/labels.js';
 import { NO_TOPIC, questionCounts } from './trends.js';
 
 export interface ReportJson {
@@ -56,16 +57,8 @@ const OUTCOME_VI: Record<string, string> = {
   out_of_scope: 'Ngoài phạm vi (chưa trả lời được)',
   smalltalk: 'Chào hỏi, cảm ơn',
 };
-export const TOPIC_VI: Record<string, string> = {
-  commune: 'Xã Châu Tiến',
-  tourism: 'Du lịch',
-  border: 'Biên giới',
-  sea: 'Biển, đảo',
-  human_rights: 'Nhân quyền',
-  events: 'Sự kiện, lễ hội',
-  plan: 'Kế hoạch thông tin đối ngoại',
-  [NO_TOPIC]: 'Không xác định',
-};
+// Topic names are the dashboard's; the written report adds a label for questions with no topic.
+export const TOPIC_VI: Record<string, string> = { ...TOPIC_LABEL, plan: 'Kế hoạch thông tin đối ngoại', [NO_TOPIC]: 'Không xác định' };
 const LANG_VI: Record<string, string> = { vi: 'tiếng Việt', en: 'tiếng Anh' };
 export const STATUS_VI: Record<string, string> = { new: 'mới', confirmed: 'đã xác nhận', dismissed: 'bỏ qua', resolved: 'đã xử lý' };
 

@@ -111,6 +111,8 @@ const QUESTION_PHRASES: readonly string[][] = [
   'thang nao', 'bao xa', 'bao lau', 'ten gi', 'ten la gi', 'la gi', 'o dau', 'cho nao', 'noi nao', 'the nao', 'nhu the nao', 'ra sao',
   'moi nguoi', 'cho e hoi', 'cho em hoi', 'cho minh hoi', 'cho hoi', 'dung khong', 'phai khong', 'dung ko', 'phai ko', 'dung k', 'phai k',
   'cu the', 'hien nay', 'bay gio', 'hien tai', 'tat ca', 'tong cong', 'khoang', 'vay a', 'the a',
+  // greetings and thanks around a question ("chào ad, hang bua ở đâu")
+  'chao', 'xin chao', 'cam on', 'hello', 'hi', 'hey', 'alo', 'thanks', 'thank you', 'ok', 'oke',
 ].map((p) => p.split(' '));
 
 /** Positions of the words that belong to a question phrase. */

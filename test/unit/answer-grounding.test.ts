@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { notPublishedSentence } from '../../src/answer/compose.js';
+import { answerHas, expectedAnswerKind } from '../../src/answer/pipeline.js';
+import type { StoredChunkRow, StoredDocumentRow } from '../../src/knowledge/store.js';
+import { KnowledgeIndex, type Candidate } from '../../src/retrieval/knowledge-index.js';
+import { analyzeQuery } from '../../src/text/terms.js';
+
+function doc(id: string, kind: 'faq' | 'doc', title: string, body: string): StoredDocumentRow {
+  return { id, path: `${id}.md`, kind, title, topic: 'tourism', lang: 'vi', source: 'test', source_url: null, updated: null, reviewed_by: null, body, meta: {}, content_hash: id, indexed_at: new Date() };
+}
+let n = 0;
+function chunk(document_id: string, role: StoredChunkRow['role'], text: string): StoredChunkRow {
+  return { id: String(++n), document_id, role, ord: n, section: null, lang: 'vi', text, embedding: '[1,0]' };
+}
+
+const index = new KnowledgeIndex(
+  [doc('faq-vi-tri', 'faq', 'Hang Bua ở đâu?', 'Hang Bua nằm trong dãy núi đá vôi Phà Én, xã Châu Tiến.'), doc('faq-le-hoi', 'faq', 'Lễ hội Hang Bua', 'Lễ hội diễn ra ngày 20–22 tháng Giêng.')],
+  [
+    chunk('faq-vi-tri', 'question', 'Hang Bua ở đâu?'),
+    chunk('faq-vi-tri', 'question', 'hang bua nam o cho nao'),
+    chunk('faq-vi-tri', 'answer', 'Hang Bua nằm trong dãy núi đá vôi Phà Én, xã Châu Tiến.'),
+    chunk('faq-le-hoi', 'question', 'Lễ hội Hang Bua tổ chức khi nào?'),
+    chunk('faq-le-hoi', 'answer', 'Lễ hội diễn ra ngày 20–22 tháng Giêng.'),
+  ],
+);
+
+function grounded(question: string, unitText: string): number {
+  const q = analyzeQuery(question);
+  const i = index.units.findIndex((u) => u.text === unitText);
+  const c: Candidate = { unit: index.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
+  index.fillCoverage(q, c);
+  return c.grounded;
+}
+
+describe('grounding (out-of-scope coverage rule)', () => {
+  it('counts the whole FAQ (phrasings and answer) and ignores fillers and question words', () => {
+    expect(grounded('ad ơi cho e hỏi Hang Bua ở chỗ nào vậy', 'Hang Bua ở đâu?')).toBe(1);
+    // "dãy núi" is only in the answer, still the FAQ speaks to it
+    expect(grounded('hang bua nam o day nui nao', 'hang bua nam o cho nao')).toBe(1);
+  });
+  it('a topical name alone does not ground an unmentioned head noun', () => {
+    expect(grounded('Gần Hang Bua có khách sạn nhà nghỉ nào không', 'Hang Bua ở đâu?')).toBeLessThan(0.35);
+    expect(grounded('thời tiết hang bua tuần sau thế nào', 'Hang Bua ở đâu?')).toBeLessThan(0.5);
+  });
+  it('an accented word grounds fully only by its accented form', () => {
+    // "quán" (eatery) is not "quản"; the folded match counts half
+    expect(grounded('Hang Bua có quán ăn không', 'Hang Bua ở đâu?')).toBeLessThan(grounded('hang bua co quan an khong', 'Hang Bua ở đâu?') + 1e-9);
+  });
+});
+
+describe('question words', () => {
+  it('marks question phrases as fillers, not content', () => {
+    const q = analyzeQuery('tho cam hoa tien co tu bao gio');
+    const content = new Set(q.terms.filter((t) => !t.filler && !t.bigram && t.term.startsWith('f:')).map((t) => t.term));
+    expect(content.has('f:gio')).toBe(false);
+    expect(content.has('f:cam')).toBe(true);
+  });
+  it('knows what kind of value a question asks for', () => {
+    expect(expectedAnswerKind('tho cam hoa tien co tu bao gio')).toBe('time');
+    expect(expectedAnswerKind('when was the law passed')).toBe('time');
+    expect(expectedAnswerKind('hang bua cach vinh bao nhieu km')).toBe('number');
+    expect(expectedAnswerKind('hang bua o dau')).toBeNull();
+  });
+  it('recognises years, dates and durations in answers', () => {
+    expect(answerHas('time', 'truyền thống hơn 100 năm')).toBe(true);
+    expect(answerHas('time', 'ngày 20–22 tháng Giêng âm lịch')).toBe(true);
+    expect(answerHas('time', 'xếp hạng năm 1997')).toBe(true);
+    expect(answerHas('time', 'sợi nhuộm bằng lá cà phê, cỏ mực')).toBe(false);
+    expect(answerHas('number', 'khoảng 170 km')).toBe(true);
+  });
+});
+
+describe('not-published sentence of a passage', () => {
+  it('finds the line about the number asked for', () => {
+    const text = 'Năm 2024: 29/2–2/3.\nLễ hội năm 2026: chưa tìm thấy nguồn công bố ngày tổ chức.';
+    expect(notPublishedSentence(text, ['2026'])).toMatch(/2026/);
+    expect(notPublishedSentence(text, ['2024'])).toBeNull();
+    expect(notPublishedSentence(text, [])).toBeNull();
+  });
+});
