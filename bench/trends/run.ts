@@ -135,6 +135,11 @@ try {
     await time('overview, last 7 days', () => admin.overview({ from: new Date(to.getTime() - 7 * DAY_MS), to })),
     await time('overview, last 365 days', () => admin.overview({ from: new Date(to.getTime() - 365 * DAY_MS), to })),
     await time('question counts, 365 days (rollup + edges)', () => questionCounts(db, new Date(to.getTime() - 365 * DAY_MS), to)),
+    // Baseline: what the overview's counts cost without the rollup, straight from the raw log.
+    await time('BASELINE raw log: counts by day × outcome, 30 days', () =>
+      db.query(`SELECT date_trunc('day', asked_at) AS d, outcome, count(*) FROM question_log WHERE asked_at >= $1 GROUP BY 1, 2`, [new Date(to.getTime() - 30 * DAY_MS)])),
+    await time('BASELINE raw log: counts by day × outcome, 365 days', () =>
+      db.query(`SELECT date_trunc('day', asked_at) AS d, outcome, count(*) FROM question_log WHERE asked_at >= $1 GROUP BY 1, 2`, [new Date(to.getTime() - 365 * DAY_MS)])),
     await time('questions page 1 (50 rows + total)', () => admin.listQuestions({ page: 1, pageSize: 50 })),
     await time('questions search "hoang sa"', () => admin.listQuestions({ q: 'hoang sa', page: 1, pageSize: 50 })),
     await time('flags list (20 flags, counts + 30-day series)', () => admin.listFlags()),

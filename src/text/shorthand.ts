@@ -43,6 +43,7 @@ export const ACRONYMS: ReadonlyArray<readonly [string, string]> = [
   ['hs', 'hoàng sa'],
   ['ts', 'trường sa'],
   ['lao', 'lào'],
+  ['laos', 'lào'],
   ['lhq', 'liên hợp quốc'],
   ['un', 'liên hợp quốc'],
   ['ubnd', 'ủy ban nhân dân'],
