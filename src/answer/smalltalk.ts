@@ -8,20 +8,23 @@ export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'ack';
 
 // folded phrases; longer ones first so "cam on nhieu" wins over "cam on"
 const PHRASES: Array<[SmalltalkKind, string[]]> = [
-  ['thanks', ['cam on nhieu', 'cam on', 'cam ön', 'camon', 'thank you very much', 'thank you', 'thanks a lot', 'thanks', 'thank', 'thx', 'tks', 'thks', 'ths', 'many thanks', 'cam ong']],
-  ['bye', ['have a nice day', 'have a good day', 'chuc mot ngay tot lanh', 'chuc ngay tot lanh', 'chuc mot ngay vui ve', 'chuc ngay vui ve', 'chuc suc khoe', 'tam biet', 'bye bye', 'goodbye', 'good bye', 'bye', 'see you', 'hen gap lai', 'pp', 'bb']],
-  ['greeting', ['ban la ai', 'ban la gi', 'em la ai', 'who are you', 'what are you', 'what can you do', 'ban giup duoc gi', 'ban lam duoc gi', 'ban co the giup gi', 'xin chao', 'chao buoi sang', 'chao buoi chieu', 'chao buoi toi', 'chao', 'alo', 'a lo', 'hello', 'helo', 'hi', 'hey', 'good morning', 'good afternoon', 'good evening', 'hola']],
-  ['ack', ['ok', 'oke', 'okie', 'okela', 'okay', 'uh', 'u', 'um', 'uhm', 'vang', 'da', 'da vang', 'ro roi', 'hieu roi', 'duoc roi', 'tot qua', 'great', 'got it', 'nice', 'cool', 'good']],
+  ['thanks', ['cam on nhieu', 'cam on', 'cam ön', 'camon', 'thank you very much', 'thank you', 'thanks a lot', 'thanks', 'thank', 'thx', 'tks', 'thks', 'ths', 'many thanks', 'cam ong', 'cmon', 'ty']],
+  ['bye', ['have a nice day', 'have a good day', 'chuc mot ngay tot lanh', 'chuc ngay tot lanh', 'chuc mot ngay vui ve', 'chuc ngay vui ve', 'chuc suc khoe', 'chuc ngu ngon', 'ngu ngon', 'good night', 'tam biet', 'bye bye', 'goodbye', 'good bye', 'bye', 'see you', 'hen gap lai', 'pp', 'bb']],
+  ['greeting', ['ban la ai', 'ban la gi', 'em la ai', 'who are you', 'what are you', 'what can you do', 'ban giup duoc gi', 'ban lam duoc gi', 'ban co the giup gi', 'ban khoe khong', 'khoe khong', 'how are you', 'nice to meet you', 'chuc mung nam moi', 'happy new year', 'xin chao', 'chao buoi sang', 'chao buoi chieu', 'chao buoi toi', 'chao', 'alo', 'a lo', 'hello', 'helo', 'hi', 'hii', 'hey', 'good morning', 'good afternoon', 'good evening', 'hola']],
+  ['ack', ['ok', 'okk', 'oki', 'oke', 'okie', 'okela', 'okay', 'uh', 'u', 'uk', 'ukm', 'um', 'uhm', 'vang', 'da', 'da vang', 'ro roi', 'hieu roi', 'duoc roi', 'tot qua', 'hay qua', 'great', 'got it', 'nice', 'cool', 'good', 'haha', 'hihi', 'hehe', 'hic', 'wow']],
 ];
 
+// Words that carry no request on their own: address terms, particles, softeners, wishes.
 const FILLER = new Set(
-  'ad admin oi a ah nhe nha nhi ban bot tro ly em e anh chi co chu bac minh to toi you there all everyone guys xa ubnd very much nhieu lam qua vay the day nay and too so a lot ne'.split(' '),
+  'ad admin oi a ah nhe nha nhi ban bot tro ly em e anh chi co chu bac minh to toi you there all everyone guys xa ubnd very much nhieu lam qua vay the day nay and too so a lot ne chuc mot ngay tot lanh vui ve nhe ha hen'.split(' '),
 );
 
 /** The smalltalk kind of a message, or null when it asks or says something else. */
 export function detectSmalltalk(text: string): SmalltalkKind | null {
-  let rest = ` ${fold(normalize(text))} `;
-  if (rest.trim() === '') return null;
+  const folded = fold(normalize(text)).trim();
+  // Only emoji, stickers-as-text or punctuation ("👍", ":)", "...") : an acknowledgement.
+  if (folded === '') return /[\p{L}\p{N}]/u.test(text) || text.trim() === '' ? null : 'ack';
+  let rest = ` ${folded} `;
   let kind: SmalltalkKind | null = null;
   for (const [k, phrases] of PHRASES) {
     for (const p of phrases) {
@@ -32,7 +35,12 @@ export function detectSmalltalk(text: string): SmalltalkKind | null {
       }
     }
   }
-  if (!kind) return null;
+  if (!kind) {
+    // "chúc ad một ngày tốt lành": a wish made only of filler words is a goodbye.
+    const words = folded.split(/\s+/);
+    if (words.every((w) => FILLER.has(w))) return words.includes('chuc') ? 'bye' : 'greeting'; // "ad ơi", "bạn ơi"
+    return null;
+  }
   const left = rest.trim().split(/\s+/).filter((w) => w && !FILLER.has(w));
   return left.length === 0 ? kind : null;
 }

@@ -15,6 +15,13 @@ describe('smalltalk', () => {
     ['oke e cam on', 'thanks'],
     ['ok', 'ack'],
     ['Bye, have a nice day', 'bye'],
+    ['chuc ad mot ngay tot lanh', 'bye'],
+    ['Chúc ad ngủ ngon', 'bye'],
+    ['ad ơi', 'greeting'],
+    ['how are you?', 'greeting'],
+    ['👍', 'ack'],
+    [':)', 'ack'],
+    ['haha', 'ack'],
   ])('%s → %s', (q, kind) => {
     expect(detectSmalltalk(q)).toBe(kind);
   });
