@@ -16,7 +16,7 @@ import { claimEvents, completeEvent, failEvent, type ClaimedEvent } from './inbo
 import { nonTextNote, rateLimitNotice, WELCOME_TEXT } from './messages.js';
 import { enqueueMessage } from './outbox-store.js';
 import { createQueueLoop, type QueueLoop } from './queue-loop.js';
-import { countMessage, markNoticeSent, rememberLang, type UserKeyFn } from './user-state.js';
+import { claimNotice, countMessage, rememberLang, type UserKeyFn } from './user-state.js';
 import { createWakeup, type Wakeup } from './wakeup.js';
 
 export const NO_OP_RECORDER: QuestionRecorder = { record: async () => {} };
@@ -66,8 +66,7 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
     if (rate.count > opts.ratePerMinute) {
       // Flooding: one polite notice per window, then quiet (the message is not answered).
       await finish(ev, async (q) => {
-        if (!rate.noticeSent) {
-          await markNoticeSent(q, userKey);
+        if (!rate.noticeSent && (await claimNotice(q, userKey))) {
           await enqueueMessage(q, { purpose: 'rate_limit', recipientId: p.userId, text: rateLimitNotice(rate.lastLang), dedupeKey: `event:${ev.id}` });
         }
       });
@@ -110,8 +109,7 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
         await finish(ev, async (q) => {
           if (rate.count <= opts.ratePerMinute) {
             await enqueueMessage(q, { purpose: 'note', recipientId: p.userId, text: nonTextNote(rate.lastLang), dedupeKey: `event:${ev.id}` });
-          } else if (!rate.noticeSent) {
-            await markNoticeSent(q, userKey);
+          } else if (!rate.noticeSent && (await claimNotice(q, userKey))) {
             await enqueueMessage(q, { purpose: 'rate_limit', recipientId: p.userId, text: rateLimitNotice(rate.lastLang), dedupeKey: `event:${ev.id}` });
           }
         });

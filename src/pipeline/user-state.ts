@@ -45,8 +45,17 @@ export async function countMessage(q: Queryable, userKey: string, at: Date): Pro
   return { count: Number(row.window_count), noticeSent: row.notice_sent, lastLang: row.last_lang };
 }
 
-export async function markNoticeSent(q: Queryable, userKey: string): Promise<void> {
-  await q.query(`UPDATE channel_user_state SET notice_sent = true, updated_at = now() WHERE user_key = $1`, [userKey]);
+/**
+ * Claim the one rate-limit notice of the user's current window. True for exactly one caller even
+ * when several over-limit messages of the same user are handled at once: the conditional UPDATE
+ * takes the row lock and re-checks `notice_sent` after a concurrent claimer commits.
+ */
+export async function claimNotice(q: Queryable, userKey: string): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE channel_user_state SET notice_sent = true, updated_at = now() WHERE user_key = $1 AND NOT notice_sent RETURNING 1`,
+    [userKey],
+  );
+  return r.rowCount > 0;
 }
 
 export async function rememberLang(q: Queryable, userKey: string, lang: Lang): Promise<void> {
