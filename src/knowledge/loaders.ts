@@ -69,11 +69,7 @@ export async function loadFile(relPath: string, bytes: Buffer): Promise<ParsedDo
   try {
     if (ext === '.md' || ext === '.markdown') return loadMarkdown(relPath, bytes.toString('utf8'));
     if (ext === '.txt') return loadPlain(relPath, bytes.toString('utf8').replace(/^\uFEFF/, ''));
-    if (ext === '.docx') {
-      const mammoth = await import('mammoth');
-      const r = await mammoth.extractRawText({ buffer: bytes });
-      return loadPlain(relPath, r.value);
-    }
+    if (ext === '.docx') return await loadDocx(relPath, bytes);
     if (ext === '.pdf') {
       const { extractText, getDocumentProxy } = await import('unpdf');
       const pdf = await getDocumentProxy(new Uint8Array(bytes));
@@ -151,8 +147,52 @@ function loadMarkdown(relPath: string, content: string): ParsedDocument {
   };
 }
 
-function loadPlain(relPath: string, content: string): ParsedDocument {
-  const sections = plainTextSections(content);
+/**
+ * Word: paragraphs in a "Heading 1–6" style start sections; the text between them is split like plain
+ * text. (Raw text alone glued a heading without a full stop onto the paragraph after it.)
+ */
+async function loadDocx(relPath: string, bytes: Buffer): Promise<ParsedDocument> {
+  const mammoth = await import('mammoth');
+  const raw = (await mammoth.extractRawText({ buffer: bytes })).value;
+  const html = (await mammoth.convertToHtml({ buffer: bytes })).value;
+  const headings = new Set([...html.matchAll(/<h[1-6]\b[^>]*>([\s\S]*?)<\/h[1-6]>/g)].map((m) => htmlText(m[1]!)).filter(Boolean));
+  const sections: Section[] = [];
+  let heading: string | null = null;
+  let lines: string[] = [];
+  const flush = () => {
+    const parts = plainTextSections(lines.join('\n'));
+    if (heading !== null) {
+      if (parts[0] && parts[0].heading === null) parts[0].heading = heading;
+      else parts.unshift({ heading, blocks: [] });
+    }
+    sections.push(...parts);
+    heading = null;
+    lines = [];
+  };
+  for (const line of raw.split(/\r?\n/)) {
+    const t = line.replace(/\s+/g, ' ').trim();
+    if (t && headings.has(t)) {
+      flush();
+      heading = t;
+    } else lines.push(line);
+  }
+  flush();
+  return loadPlain(relPath, raw, sections);
+}
+
+function htmlText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function loadPlain(relPath: string, content: string, sections: Section[] = plainTextSections(content)): ParsedDocument {
   if (sections.length === 0) throw new KnowledgeFileError(relPath, 'no text could be extracted (a scanned PDF needs OCR first)');
   const first = sections[0]!;
   const title = (first.heading ?? first.blocks[0] ?? path.basename(relPath)).slice(0, 160);
