@@ -7,6 +7,7 @@ import type { Db } from './db/types.js';
 import { createReadiness, healthRoutes, type Readiness } from './http/health.js';
 import { loggerOptions, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { housekeepingTask } from './pipeline/housekeeping.js';
 import { createZaloChannel } from './pipeline/zalo-channel.js';
 import { createAnswerService } from './answer/service.js';
 import { createInsights } from './insights/index.js';
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     { name: zalo.sender.name, start: () => zalo.sender.start(), stop: () => zalo.sender.stop() },
     { name: zalo.worker.name, start: () => zalo.worker.start(), stop: () => zalo.worker.stop() },
   );
+  background.push(housekeepingTask({ db, log, days: config.CHANNEL_HISTORY_DAYS }));
   const delivery = zalo.delivery;
   const zaloAlerts = zalo.alerts;
 

@@ -43,6 +43,8 @@ export const envSchema = z.object({
   WORKER_POLL_MS: int(250, 10, 60_000),
   /** Attempts before an inbound event or an outbox message is parked for staff. */
   MAX_ATTEMPTS: int(8, 1, 100),
+  /** Days to keep processed webhook events and delivered messages (no text by then); parked/dead rows stay. */
+  CHANNEL_HISTORY_DAYS: int(30, 1, 3650),
   /** Messages per user per minute before the bot sends one polite notice and goes quiet. */
   USER_RATE_LIMIT_PER_MINUTE: int(12, 1, 1000),
   /**

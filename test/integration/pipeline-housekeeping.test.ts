@@ -1,0 +1,40 @@
+// Channel housekeeping removes old processed events and delivered messages, and keeps what
+// staff may still need (pending work, parked events, dead messages) and anything recent.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sweepChannelTables } from '../../src/pipeline/housekeeping.js';
+import { createTestDb, DB_KINDS, type TestDb } from '../helpers/db.js';
+
+describe.each(DB_KINDS)('channel housekeeping (%s)', (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb(kind);
+  });
+  afterAll(async () => t.drop());
+
+  it('deletes only old done/ignored events and old sent messages', async () => {
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const recent = new Date(Date.now() - 2 * 86_400_000);
+    for (const [key, status, at] of [
+      ['msg:old-done', 'done', old],
+      ['msg:old-ignored', 'ignored', old],
+      ['msg:old-parked', 'parked', old],
+      ['msg:old-pending', 'pending', old],
+      ['msg:recent-done', 'done', recent],
+    ] as const) {
+      await t.db.query(`INSERT INTO inbound_event (event_key, event_name, status, received_at) VALUES ($1, 'user_send_text', $2, $3)`, [key, status, at]);
+    }
+    for (const [key, status, at] of [
+      ['m-old-sent', 'sent', old],
+      ['m-old-dead', 'dead', old],
+      ['m-old-pending', 'pending', old],
+      ['m-recent-sent', 'sent', recent],
+    ] as const) {
+      await t.db.query(`INSERT INTO outbox_message (purpose, dedupe_key, group_key, status, created_at) VALUES ('reply', $1, $1, $2, $3)`, [key, status, at]);
+    }
+    expect(await sweepChannelTables(t.db, 30)).toEqual({ events: 2, messages: 1 });
+    const events = (await t.db.query<{ event_key: string }>(`SELECT event_key FROM inbound_event ORDER BY event_key`)).rows.map((r) => r.event_key);
+    expect(events).toEqual(['msg:old-parked', 'msg:old-pending', 'msg:recent-done']);
+    const messages = (await t.db.query<{ dedupe_key: string }>(`SELECT dedupe_key FROM outbox_message ORDER BY dedupe_key`)).rows.map((r) => r.dedupe_key);
+    expect(messages).toEqual(['m-old-dead', 'm-old-pending', 'm-recent-sent']);
+  });
+});
