@@ -32,7 +32,7 @@ export interface LangGuess {
 /** Detects vi/en; `lastLang` is kept for short or undecided messages. */
 export function detectLang(text: string, lastLang?: Lang): LangGuess {
   const norm = normalize(text);
-  if (hasDiacritics(norm)) return { lang: 'vi', confident: true };
+  if (hasDiacritics(norm)) return englishAroundNames(text) ? { lang: 'en', confident: true } : { lang: 'vi', confident: true };
   const ws = words(fold(norm)).filter((w) => !/^\d+$/.test(w));
   if (ws.length === 0) return { lang: lastLang ?? 'vi', confident: false };
   // "ok", "hi": used by everyone; Vietnamese unless the conversation is already in English
@@ -60,4 +60,20 @@ export function detectLang(text: string, lastLang?: Lang): LangGuess {
   if (enShare > 0 && enShare >= viShare * 0.5 && viShare < 0.75) return { lang: 'en', confident: !short };
   if (viShare < 0.5) return { lang: 'en', confident: !short && viShare < 0.3 };
   return { lang: lastLang && short ? lastLang : 'vi', confident: false };
+}
+
+/**
+ * An English sentence that names Vietnamese places or people with their marks ("How do I get to
+ * Châu Tiến?", "Is Hoàng Sa part of Đà Nẵng?"): the marked words are few or all capitalised names,
+ * and English function words carry the sentence. Vietnamese sentences have many lower-case marked
+ * syllables and rarely more than one or two of these words.
+ */
+function englishAroundNames(text: string): boolean {
+  const raw = (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
+  const marked = raw.filter((w) => hasDiacritics(w.toLowerCase()));
+  const plain = raw.length - marked.length;
+  const english = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && EN_WORDS.has(w.toLowerCase())).length;
+  const onlyNames = marked.every((w) => w[0] !== w[0]!.toLowerCase());
+  if (onlyNames && english >= 2 && english >= 0.3 * plain) return true;
+  return english >= 3 && english >= 0.35 * plain && marked.length <= 0.4 * raw.length;
 }
