@@ -8,6 +8,8 @@ import type { Lang } from './types.js';
 
 export const EN_NOTE = '(This information is only available in Vietnamese.)';
 const MAX_PASSAGE_CHARS = 600;
+/** A line naming the question's number is preferred while it matches at least this share of the best line's score. */
+const NUMBER_LINE_SHARE = 0.6;
 
 export function sourceLine(doc: IndexedDocument, lang: Lang): string {
   const src = doc.source || doc.title;
@@ -38,11 +40,25 @@ export function trimPassage(unit: IndexedUnit, q: QueryAnalysis, idf: (term: str
     for (const [t, w] of qTerms) if (terms.has(t)) score += w;
     return { i, text, score };
   });
+  // numbers the question names (a year, an article) pick their line: "lễ hội năm 2017" quotes the
+  // 2017 row of a table, not the rows that only share "năm" and "lễ hội"
+  const numbers = [...new Set(q.folded.split(' ').filter((w) => /^\d{2,}$/.test(w)))];
+  // standalone only: the "2025" of "01/7/2025" belongs to a date, not to a "2025" entry
+  const hasNumber = (text: string) => numbers.some((n) => new RegExp(`(?<![\\p{L}\\p{N}/.,])${n}(?![\\p{L}\\p{N}/]|[.,]\\d)`, 'u').test(text));
+  const withNumber = numbers.length ? new Set(scored.filter((s) => hasNumber(s.text)).map((s) => s.i)) : new Set<number>();
   const ranked = [...scored].sort((a, b) => b.score - a.score || a.i - b.i);
-  const best = ranked[0]!;
+  // the best line that names the number, unless it matches far less of the question than the best line
+  const top = ranked[0]!;
+  const numbered = ranked.find((s) => withNumber.has(s.i));
+  const best = numbered && numbered.score >= top.score * NUMBER_LINE_SHARE ? numbered : top;
+  if (best !== top) {
+    ranked.splice(ranked.indexOf(best), 1);
+    ranked.unshift(best);
+  }
   const chosen = new Set<number>([best.i]);
   let length = best.text.length;
   for (const s of ranked.slice(1)) {
+    if (withNumber.has(best.i) && !withNumber.has(s.i)) continue;
     if (s.score <= 0 || s.score < best.score * 0.35) break;
     if (length + s.text.length > MAX_PASSAGE_CHARS) continue;
     chosen.add(s.i);
@@ -98,4 +114,4 @@ export function asksAboutFormer(normalized: string): boolean {
 // Only sentences about the sources or the assistant ("not published", "not in the sources we have"),
 // never a plain negative fact ("Chưa có thông tin COC được ký" answers "has the COC been signed?").
 const NOT_PUBLISHED =
-  /(chưa được công bố|chưa công bố|chưa có trong (các )?nguồn|không có trong (các )?nguồn|trợ lý (chưa|không) (có|tìm thấy|nắm|đưa)|chưa tìm thấy (thông báo|danh sách|nguồn|văn bản)|chưa có nguồn|chưa có thông tin (đã )?(được )?kiểm chứng|no verified information|not (been )?published|not in the (verified )?sources|we have not found|we do not have (any )?(verified )?information|we don't have (any )?(verified )?information|cannot give)/i;
+  /(chưa được công bố|chưa công bố|chưa có trong (các )?nguồn|không có trong (các )?nguồn|trợ lý (chưa|không) (có|tìm thấy|nắm|đưa)|chưa tìm thấy (thông báo|danh sách|nguồn|văn bản)|chưa có nguồn|chưa có thông tin (đã )?(được )?kiểm chứng|no verified information|not (been )?published|not in (the|our) (verified )?sources|we have not found|we do not have (any )?(verified )?information|we don't have (any )?(verified )?information|cannot give)/i;

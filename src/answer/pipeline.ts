@@ -6,9 +6,10 @@ import { stripInjection } from './injection.js';
 import { detectSmalltalk, smalltalkReply } from './smalltalk.js';
 import type { AnswerContext, AnswerPipeline, AnswerResult, Lang, Outcome, RetrievedChunk, SourceRef } from './types.js';
 import type { Candidate, DenseSearcher, IndexedDocument, IndexedUnit, KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import { entitiesOf, entityAgreement, type Entities } from '../text/entities.js';
 import { detectLang } from '../text/lang.js';
-import { fold, normalize } from '../text/normalize.js';
-import { analyzeQuery, expandedFolded, type QueryAnalysis } from '../text/terms.js';
+import { fold, normalize, words } from '../text/normalize.js';
+import { analyzeQuery, expandedFolded, foldKey, type QueryAnalysis } from '../text/terms.js';
 
 export interface Thresholds {
   /** Below this, the question is out of scope. */
@@ -63,8 +64,24 @@ export function foldedForRequires(text: string): string {
   return ` ${fold(normalize(text))} `;
 }
 
+/**
+ * Every `requires` group has an alternative in the question, word for word, compared by their
+ * folded, lightly stemmed forms ("conventions" ↔ "convention", "joined" ↔ "join").
+ */
 export function requiresSatisfied(foldedQuestion: string, requires: string[][]): boolean {
-  return requires.every((group) => group.some((alt) => foldedQuestion.includes(` ${fold(normalize(alt))} `)));
+  const q = stemmedPadded(foldedQuestion);
+  return requires.every((group) => group.some((alt) => q.includes(stemmedPadded(alt))));
+}
+
+const stemCache = new Map<string, string>();
+function stemmedPadded(text: string): string {
+  let out = stemCache.get(text);
+  if (out === undefined) {
+    out = ` ${words(fold(normalize(text))).map(foldKey).join(' ')} `;
+    if (stemCache.size > 5000) stemCache.clear();
+    stemCache.set(text, out);
+  }
+  return out;
 }
 
 export function createPipeline(deps: PipelineDeps): AnswerPipeline {
@@ -217,6 +234,7 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, q: QueryAnalysi
   // is not answered by the general festival dates
   const numbers = numbersIn(q);
   const wants = expectedAnswerKind(q.folded);
+  const named = questionEntities(q, candidates.slice(0, 20));
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
     const conf = confidenceOf(cand);
@@ -226,9 +244,45 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, q: QueryAnalysi
     // "từ bao giờ", "bao nhiêu", "when", "how many": prefer answers that hold that kind of value
     if (wants) rank += answerHas(wants, answerText(cand.unit, lang)) ? ANSWER_KIND_BONUS : -ANSWER_KIND_BONUS;
     if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
+    // the entry is about another country / archipelago / treaty than the one the question names
+    if (named.size > 0) {
+      const agreement = entityAgreement(named, unitEntities(cand.unit), haystack);
+      if (agreement < 0) rank -= ENTITY_MISMATCH_PENALTY;
+      else if (agreement > 0) rank += ENTITY_MATCH_BONUS;
+    }
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+const ENTITY_MISMATCH_PENALTY = 0.15;
+const ENTITY_MATCH_BONUS = 0.02;
+
+/**
+ * The entities the question names. A year counts only when some candidate's text holds it: then
+ * entries about other years give way ("lễ hội năm 2017" → the list of past years, not the 2026
+ * entry); a year nothing mentions (2027) leaves the ranking alone.
+ */
+function questionEntities(q: QueryAnalysis, candidates: Candidate[]): Entities {
+  const named = new Map(entitiesOf(q.normalized));
+  const years = named.get('year');
+  if (years) {
+    const known = [...years].filter((y) => candidates.some((c) => (c.unit.doc.kind === 'faq' ? c.unit.doc.foldedAll : c.unit.folded).includes(` ${y} `)));
+    if (known.length) named.set('year', new Set(known));
+    else named.delete('year');
+  }
+  return named;
+}
+
+const entityCache = new WeakMap<IndexedUnit, Entities>();
+/** Entities an answer unit is about: an FAQ's title and phrasings; a passage's title and section. */
+function unitEntities(unit: IndexedUnit): Entities {
+  let e = entityCache.get(unit);
+  if (!e) {
+    e = entitiesOf(unit.doc.kind === 'doc' ? `${unit.doc.title}\n${unit.section ?? ''}` : unit.doc.names);
+    entityCache.set(unit, e);
+  }
+  return e;
 }
 
 /** Numbers of two or more digits in the question (years, article numbers). */

@@ -20,6 +20,9 @@ const MAX_CHARS = 900;
 export function markdownSections(markdown: string): Section[] {
   const sections: Section[] = [{ heading: null, blocks: [] }];
   let para: string[] = [];
+  // the header cells of the table being read (null: not in a table, or no header seen yet)
+  let header: string[] | null = null;
+  let headerPending = false;
   const flush = () => {
     const text = plainInline(para.join(' ')).trim();
     if (text) sections[sections.length - 1]!.blocks.push(text);
@@ -27,6 +30,15 @@ export function markdownSections(markdown: string): Section[] {
   };
   for (const raw of markdown.split(/\r?\n/)) {
     const line = raw.trimEnd();
+    if (header !== null && !/^\s*\|/.test(line)) {
+      // the table ended; a lone "| a | b |" line without a separator row was a row, not a header
+      if (headerPending) {
+        para.push(header.filter(Boolean).join('; '));
+        flush();
+      }
+      header = null;
+      headerPending = false;
+    }
     const heading = /^#{1,6}\s+(.*)$/.exec(line);
     if (heading) {
       flush();
@@ -44,10 +56,19 @@ export function markdownSections(markdown: string): Section[] {
       continue;
     }
     if (/^\s*\|/.test(line)) {
-      // table row → "cell; cell; cell" (separator rows dropped)
+      // table row → one self-contained sentence naming its columns (the header row itself is dropped)
       flush();
-      if (/^\s*\|[\s:|-]+\|\s*$/.test(line)) continue;
-      para.push(line.split('|').map((c) => c.trim()).filter(Boolean).join('; '));
+      const cells = tableCells(line);
+      if (/^\s*\|[\s:|-]+\|\s*$/.test(line)) {
+        headerPending = false;
+        continue;
+      }
+      if (header === null) {
+        header = cells.map((c) => plainInline(c).trim());
+        headerPending = true;
+        continue;
+      }
+      para.push(tableRowSentence(header, cells));
       flush();
       continue;
     }
@@ -55,6 +76,31 @@ export function markdownSections(markdown: string): Section[] {
   }
   flush();
   return sections.filter((s) => s.blocks.length > 0 || s.heading);
+}
+
+function tableCells(line: string): string[] {
+  const cells = line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|');
+  return cells.map((c) => c.trim());
+}
+
+/**
+ * A table row as a sentence that reads on its own: the first cell with its column name, then the
+ * other non-empty cells as "column: value" ("Năm 2017 – Ngày dương lịch: 16–18/2; Nguồn: danang24h.vn.").
+ * A first-column name that is already part of the value ("Xã cũ" + "Châu Thắng") is kept in front.
+ */
+export function tableRowSentence(header: readonly string[], cells: readonly string[]): string {
+  const clean = cells.map((c) => plainInline(c).trim());
+  const head = (i: number) => (header[i] ?? '').trim();
+  const key = clean[0] ?? '';
+  const lead = head(0) && key ? `${head(0)} ${key}` : key;
+  const rest: string[] = [];
+  for (let i = 1; i < clean.length; i++) {
+    const v = clean[i]!;
+    if (!v) continue;
+    rest.push(head(i) ? `${head(i)}: ${v}` : v);
+  }
+  const text = rest.length ? `${lead} – ${rest.join('; ')}` : lead;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** Markdown inline syntax → plain text. */

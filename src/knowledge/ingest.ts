@@ -14,7 +14,7 @@ import { chunksMissingModel, deleteDocumentByPath, documentHashes, replaceDocume
 import { KnowledgeFileError, type KnowledgeUnit, type ParsedDocument } from './types.js';
 
 /** Bump when parsing or chunking changes, so every file is indexed again once. */
-export const INDEXER_VERSION = 'ingest-v2';
+export const INDEXER_VERSION = 'ingest-v3';
 
 export interface KnowledgeRoots {
   knowledgeDir: string;

@@ -21,6 +21,8 @@ export interface IndexedDocument {
   meta: DocMeta;
   /** Folded title, body and every unit text, space-padded: for exact checks such as "does it mention 2017". */
   foldedAll: string;
+  /** Title and every phrasing (FAQ questions, claims), raw: what the entry is about, in its own words. */
+  names: string;
 }
 
 export interface IndexedUnit {
@@ -88,6 +90,7 @@ export class KnowledgeIndex {
         body: d.body,
         meta: (d.meta ?? {}) as DocMeta,
         foldedAll: ` ${fold(normalize(`${d.title}\n${d.body}`))} `,
+        names: d.title,
       });
     }
     for (const c of chunks) {
@@ -108,7 +111,10 @@ export class KnowledgeIndex {
         folded: '',
       };
       unit.folded = ` ${fold(normalize(unitIndexText(doc, unit)))} `;
-      if (c.role === 'question' || c.role === 'claim') doc.foldedAll += `${fold(normalize(c.text))} `;
+      if (c.role === 'question' || c.role === 'claim') {
+        doc.foldedAll += `${fold(normalize(c.text))} `;
+        doc.names += `\n${c.text}`;
+      }
       const i = this.units.length;
       this.units.push(unit);
       this.unitByChunk.set(c.id, i);

@@ -71,3 +71,31 @@ export const ACRONYMS: ReadonlyArray<readonly [string, string]> = [
   ['iuu', 'khai thác hải sản bất hợp pháp'],
   ['ec', 'ủy ban châu âu'],
 ];
+
+/**
+ * English near-synonyms as visitors type them versus how the English knowledge words it ("come into
+ * force" / "in effect", "highway" / "national road", "revived" / "restored"). Question side only,
+ * like the shorthand above; keys are folded tokens that are not Vietnamese syllables.
+ */
+export const EN_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  highway: ['road'], highways: ['road'], route: ['road'],
+  force: ['effect'], effective: ['effect'], enforced: ['effect'], valid: ['effect'],
+  revived: ['restored'], revive: ['restored'], resumed: ['restored'], resume: ['restored'], restarted: ['restored'],
+  restored: ['revived'], restore: ['revived'],
+  adopted: ['passed'], adopt: ['passed'], enacted: ['passed'], approved: ['passed'], issued: ['passed'],
+  passed: ['adopted'],
+  founded: ['established', 'set'], established: ['founded'], created: ['established', 'founded'], formed: ['established', 'founded'],
+  upheld: ['accepted', 'recognised'], uphold: ['accepted', 'recognised'], endorsed: ['accepted', 'recognised'],
+  recognized: ['recognised'], recognize: ['recognised'], recognised: ['recognized'],
+  joined: ['party', 'member'], join: ['party', 'member'], acceded: ['party'], signatory: ['party'],
+  ruling: ['award'], verdict: ['award', 'ruling'], judgment: ['award', 'ruling'], judgement: ['award', 'ruling'],
+  court: ['tribunal'], neighbouring: ['border'], neighboring: ['border'], adjacent: ['border'], bordering: ['border'],
+  neighbour: ['border'], neighbor: ['border'],
+  length: ['long'], distance: ['far', 'km'],
+  occupied: ['seized'], captured: ['seized'], took: ['seized'],
+  chairman: ['chair'], chairperson: ['chairman'], mayor: ['chairman'], head: ['chairman', 'leader'], leaders: ['leader', 'chairman'],
+  inhabitants: ['population'], residents: ['population'], people: ['population'],
+  celebrated: ['held'], organised: ['held'], organized: ['held'], happen: ['held'], happens: ['held'],
+  grotto: ['cave'], cavern: ['cave'],
+  villages: ['hamlets'], village: ['hamlet'], hamlets: ['villages'],
+};

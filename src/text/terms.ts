@@ -6,7 +6,7 @@
 // Documents get all four. Questions typed without any diacritic get only the folded views (their
 // accented keys would only ever hit genuinely unaccented words, e.g. "ban" but never "bản").
 import { fold, hasDiacritics, iyKey, normalize, toneKey, words } from './normalize.js';
-import { ACRONYMS, SHORTHAND } from './shorthand.js';
+import { ACRONYMS, EN_SYNONYMS, SHORTHAND } from './shorthand.js';
 
 export function accentKey(word: string): string {
   return englishStem(iyKey(toneKey(word)));
@@ -98,6 +98,9 @@ export const FILLERS = new Set(
     'ong ba cac nguoi ta ai gi nao dau sao bao nhieu may khong ko k dc duoc roi chua phai dung co the nhu ' +
     'i you me my we what which who where when why how is are was were do does did the a an of to in on at ' +
     'please tell can could would about for and or it this that there be been has have had biet hay lam on ' +
+    // English function words (none of them a Vietnamese syllable that carries a topic)
+    'from by with as its their they them his her our us your any some also just very really still ever yet into onto ' +
+    'does doesn didn isn wasn hasn aren weren should must might will shall true ' +
     'giup hoi cau duoc khong nhi nhe day kia nay vay z v r j bn ntn vs mk cx').split(/\s+/),
 );
 
@@ -115,9 +118,37 @@ const QUESTION_PHRASES: readonly string[][] = [
   'chao', 'xin chao', 'cam on', 'hello', 'hi', 'hey', 'alo', 'thanks', 'thank you', 'ok', 'oke',
 ].map((p) => p.split(' '));
 
+/**
+ * English tag questions and hearsay openers ("…, right?", "…, didn't it?", "is it true that…",
+ * "I heard…"): how a claim is put to the bot, not what it is about. Matched only at the end
+ * (tags) or the start (openers) of the question, so "human rights" keeps its "right".
+ */
+const EN_TAGS: readonly string[][] = [
+  'right', 'correct', 'true', 'really', 'no', 'yes', 'ok', 'am i right', 'is that right', 'is that true', 'is that correct', 'is this true', 'is it',
+  'isn t it', 'is not it', 'wasn t it', 'didn t it', 'doesn t it', 'hasn t it', 'has it', 'did it', 'does it', 'was it', 'aren t they', 'don t they',
+  'didn t they', 'isn t that so', 'right or wrong', 'true or false',
+].map((p) => p.split(' '));
+const EN_OPENERS: readonly string[][] = [
+  'is it true that', 'is it true', 'it is true that', 'is this true that', 'i heard that', 'i heard', 'i ve heard that', 'i ve heard', 'heard that',
+  'they say that', 'they say', 'people say that', 'people say', 'someone told me that', 'someone told me', 'i read that', 'i read',
+].map((p) => p.split(' '));
+
 /** Positions of the words that belong to a question phrase. */
 function questionPhraseWords(folded: string[]): Set<number> {
   const out = new Set<number>();
+  for (const p of EN_OPENERS) {
+    if (p.length < folded.length && p.every((w, j) => folded[j] === w)) {
+      for (let j = 0; j < p.length; j++) out.add(j);
+      break;
+    }
+  }
+  for (const p of EN_TAGS) {
+    const at = folded.length - p.length;
+    if (at > 0 && p.every((w, j) => folded[at + j] === w)) {
+      for (let j = 0; j < p.length; j++) out.add(at + j);
+      break;
+    }
+  }
   for (const p of QUESTION_PHRASES) {
     for (let i = 0; i + p.length <= folded.length; i++) {
       if (p.every((w, j) => folded[i + j] === w)) for (let j = 0; j < p.length; j++) out.add(i + j);
@@ -144,6 +175,7 @@ function alternatives(ws: string[]): Alt[][] {
     const list: Alt[] = [{ words: [w], weight: 1 }];
     const f = folded[i]!;
     for (const exp of SHORTHAND[f] ?? []) list.push({ words: normalize(exp).split(' '), weight: EXPANSION_WEIGHT });
+    for (const exp of EN_SYNONYMS[f] ?? []) list.push({ words: [exp], weight: EXPANSION_WEIGHT });
     for (const [acr, full] of ACRONYMS) if (acr === f) list.push({ words: normalize(full).split(' '), weight: EXPANSION_WEIGHT });
     // "chu ky 4" ↔ "chu kỳ IV", "khoá XI" ↔ "khoá 11" (not "i": the English pronoun)
     if (/^\d{1,2}$/.test(f) && Number(f) >= 1 && Number(f) < ROMAN.length) list.push({ words: [ROMAN[Number(f)]!], weight: EXPANSION_WEIGHT });
@@ -229,7 +261,7 @@ export function expandedFolded(text: string): string {
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i]!;
     out.push(w);
-    const extra = [...(SHORTHAND[w] ?? []), ...ACRONYMS.filter(([a]) => a === w).map(([, full]) => full)];
+    const extra = [...(SHORTHAND[w] ?? []), ...(EN_SYNONYMS[w] ?? []), ...ACRONYMS.filter(([a]) => a === w).map(([, full]) => full)];
     for (const e of extra) out.push(fold(normalize(e)));
     if (/^\d{2}$/.test(w) && (ws[i - 1] === 'nam' || ws[i - 1] === 'year' || ws[i - 1] === 'in')) out.push(Number(w) > 40 ? `19${w}` : `20${w}`);
   }
