@@ -86,6 +86,24 @@ export function saysNotPublished(text: string): boolean {
 }
 
 /**
+ * The sentence of a curated answer that says the figure for today's commune is not published,
+ * when the question asks about today's commune ("xã Châu Tiến mới", "hiện nay", "now"). Curated
+ * answers often lead with the former commune's figure and only then say the new one is unknown:
+ * that lead answers a question about the former commune, not this one.
+ */
+export function notPublishedForCurrent(normalizedQuestion: string, text: string): string | null {
+  if (!asksAboutCurrent(normalizedQuestion) || asksAboutFormer(normalizedQuestion)) return null;
+  return sentences(text).find((s) => NOT_PUBLISHED.test(s))?.trim() ?? null;
+}
+
+export function asksAboutCurrent(normalized: string): boolean {
+  if (/(?<!\p{L})mới(?!\p{L})/u.test(normalized)) return true;
+  const f = fold(normalized);
+  if (!hasDiacritics(normalized) && /\bmoi\b/.test(f)) return true;
+  return /\b(hien nay|hien tai|bay gio|sau (khi )?(sap nhap|sap xep)|now|currently|current|new commune|today)\b/.test(f);
+}
+
+/**
  * The sentence of a passage that is about exactly what the question names by number ("lễ hội năm
  * 2026") and says that it is not published, or null. A table passage often holds the published years
  * and one "not found" line for the year asked about.

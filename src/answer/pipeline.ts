@@ -1,7 +1,7 @@
 // The answer pipeline: route a question to smalltalk, misconception, grounded answer or out of
 // scope, and compose the reply from curated text. Used by the Zalo worker, `ask`, the console chat
 // and the dashboard's "try the bot" page alike.
-import { asksAboutFormer, firstSentence, hasMoreThanFirstSentence, notPublishedSentence, saysNotPublished, sourceLine, trimPassage, withSource, EN_NOTE } from './compose.js';
+import { asksAboutFormer, firstSentence, notPublishedForCurrent, hasMoreThanFirstSentence, notPublishedSentence, saysNotPublished, sourceLine, trimPassage, withSource, EN_NOTE } from './compose.js';
 import { stripInjection } from './injection.js';
 import { detectSmalltalk, smalltalkReply } from './smalltalk.js';
 import type { AnswerContext, AnswerPipeline, AnswerResult, Lang, Outcome, RetrievedChunk, SourceRef } from './types.js';
@@ -161,6 +161,8 @@ async function route(deps: PipelineDeps, question: string, ctx: AnswerContext): 
   if (saysNotPublished(text) && !(asksAboutFormer(q.normalized) && hasMoreThanFirstSentence(text))) {
     return outOfScope(deps, index, lang, best.conf, retrieved, doc.kind === 'faq' ? firstSentence(text) : undefined);
   }
+  const unknownToday = doc.kind === 'faq' ? notPublishedForCurrent(q.normalized, text) : null;
+  if (unknownToday) return outOfScope(deps, index, lang, best.conf, retrieved, unknownToday);
 
   let answer = note ? `${text.trim()}\n${EN_NOTE}` : text.trim();
   if (deps.rephraser && !stripped.injected) {

@@ -14,7 +14,8 @@ const ENTRIES = [
   // sport, games, lottery
   'bong da', 'tran dau', 'ty so', 'world cup', 'xo so', 'vietlott', 'football', 'soccer', 'lottery', 'match',
   // lodging, food, transport tickets
-  'khach san', 'nha nghi', 'homestay', 'hotel', 'hotels', 'hostel', 'nha hang', 'quan an', 'restaurant', 'cong thuc nau an', 'nau an', 'recipe',
+  'khach san', 'nha nghi', 'homestay', 'cam trai', 'ngu lai', 'qua dem', 'camp', 'camping', 'overnight',
+  'gio lam viec', 'gio mo cua', 'opening hours', 'office hours', 'working hours', 'hotel', 'hotels', 'hostel', 'nha hang', 'quan an', 'restaurant', 'cong thuc nau an', 'nau an', 'recipe',
   've xe', 've may bay', 'gia ve', 'lich chay', 'taxi', 'grab', 'flight', 'ticket', 'tickets',
   // health, jobs, schools, private procedures
   'benh', 'thuoc', 'bac si', 'vaccine', 'doctor', 'medicine', 'tuyen dung', 'viec lam', 'hoc phi', 'diem thi', 'tuyen sinh',

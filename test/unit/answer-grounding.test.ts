@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { notPublishedSentence } from '../../src/answer/compose.js';
+import { notPublishedForCurrent, notPublishedSentence } from '../../src/answer/compose.js';
+import { normalize } from '../../src/text/normalize.js';
 import { answerHas, expectedAnswerKind } from '../../src/answer/pipeline.js';
 import type { StoredChunkRow, StoredDocumentRow } from '../../src/knowledge/store.js';
 import { KnowledgeIndex, type Candidate } from '../../src/retrieval/knowledge-index.js';
@@ -100,5 +101,19 @@ describe('not-published sentence of a passage', () => {
     expect(notPublishedSentence(text, ['2026'])).toMatch(/2026/);
     expect(notPublishedSentence(text, ['2024'])).toBeNull();
     expect(notPublishedSentence(text, [])).toBeNull();
+  });
+});
+
+describe('figures of today’s commune that are not published', () => {
+  const answer =
+    'Xã Châu Tiến cũ (trước 01/7/2025) có 7 khu dân cư (bản). Số bản của xã Châu Tiến mới sau sắp xếp chưa được công bố trong nguồn công khai mà trợ lý có.';
+  it('answers a question about the new commune with the not-published sentence', () => {
+    expect(notPublishedForCurrent(normalize('Xã Châu Tiến mới có bao nhiêu bản?'), answer)).toMatch(/^Số bản của xã Châu Tiến mới/);
+    expect(notPublishedForCurrent(normalize('xa chau tien hien nay co bao nhieu ban'), answer)).not.toBeNull();
+  });
+  it('leaves questions about the former commune, or with no time, to the curated answer', () => {
+    expect(notPublishedForCurrent(normalize('Xã Châu Tiến cũ có bao nhiêu bản?'), answer)).toBeNull();
+    expect(notPublishedForCurrent(normalize('Xã Châu Tiến có bao nhiêu bản?'), answer)).toBeNull();
+    expect(notPublishedForCurrent(normalize('Xã Châu Tiến mới rộng bao nhiêu?'), 'Xã Châu Tiến mới rộng 100 km².')).toBeNull();
   });
 });
