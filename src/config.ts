@@ -23,7 +23,8 @@ export const envSchema = z.object({
 
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional()),
-  PG_POOL_MAX: int(10, 1, 200),
+  /** At least 2: a token refresh holds one connection (advisory lock) while it reads and saves through another. */
+  PG_POOL_MAX: int(10, 2, 200),
 
   ZALO_APP_ID: optionalString,
   ZALO_OA_SECRET_KEY: optionalString,
@@ -43,7 +44,7 @@ export const envSchema = z.object({
   WORKER_POLL_MS: int(250, 10, 60_000),
   /** Attempts before an inbound event or an outbox message is parked for staff. */
   MAX_ATTEMPTS: int(8, 1, 100),
-  /** Days to keep processed webhook events and delivered messages (no text by then); parked/dead rows stay. */
+  /** Days to keep processed webhook events and delivered messages; after it, dead replies and parked events lose their user id, text and payload. */
   CHANNEL_HISTORY_DAYS: int(30, 1, 3650),
   /** Messages per user per minute before the bot sends one polite notice and goes quiet. */
   USER_RATE_LIMIT_PER_MINUTE: int(12, 1, 1000),

@@ -19,6 +19,9 @@ const FILLER = new Set(
   'ad admin oi a ah nhe nha nhi ban bot tro ly em e anh chi co chu bac minh to toi you there all everyone guys xa ubnd very much nhieu lam qua vay the day nay and too so a lot ne chuc mot ngay tot lanh vui ve nhe ha hen'.split(' '),
 );
 
+// The commune's name, folded: dropped only after a greeting or thanks was found (alone, it is a topic).
+const OWN_NAMES = ['xa chau tien', 'chau tien commune', 'chau tien'];
+
 /** The smalltalk kind of a message, or null when it asks or says something else. */
 export function detectSmalltalk(text: string): SmalltalkKind | null {
   const folded = fold(normalize(text)).trim();
@@ -41,6 +44,8 @@ export function detectSmalltalk(text: string): SmalltalkKind | null {
     if (words.every((w) => FILLER.has(w))) return words.includes('chuc') ? 'bye' : 'greeting'; // "ad ơi", "bạn ơi"
     return null;
   }
+  // "xin chào xã Châu Tiến", "thanks Chau Tien commune": the bot's own name is an address term here
+  for (const name of OWN_NAMES) while (rest.includes(` ${name} `)) rest = rest.replace(` ${name} `, ' ');
   const left = rest.trim().split(/\s+/).filter((w) => w && !FILLER.has(w));
   return left.length === 0 ? kind : null;
 }

@@ -43,7 +43,9 @@ async function readPassword(prompt: string): Promise<string> {
             return resolve(value);
           }
           if (ch === '\u0003') {
+            stdin.off('data', onData);
             stdin.setRawMode(false);
+            stdin.pause();
             process.stdout.write('\n');
             return reject(new Error('Đã hủy.'));
           }

@@ -2,7 +2,7 @@
 // misconception flags (with status and note changes) and emerging topics. Every route is behind
 // staff authentication (AdminGuards from src/admin/auth); changes need the editor role and a
 // CSRF token, and are written to the audit log. Registered by the dashboard section of buildApp.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AdminGuards, InsightsAdmin, QuestionFilter } from '../admin/sources.js';
 import { DAY_MS, LOCAL_OFFSET_MS } from './clock.js';
@@ -57,8 +57,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, reply: FastifyReply): T 
 
 export function insightsApiRoutes(app: FastifyInstance, deps: { insights: InsightsAdmin; guards: AdminGuards }): void {
   const { insights, guards } = deps;
-  const viewer = { preHandler: [guards.requireRole('viewer')] };
-  const editor = { preHandler: [guards.requireRole('editor'), guards.verifyCsrf] };
+  // These routes sit on the root instance, outside the dashboard plugin's no-store hook, and
+  // return citizens' questions: never cached by the browser or a proxy either.
+  const noStore = async (_req: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('cache-control', 'no-store');
+  };
+  const viewer = { onRequest: noStore, preHandler: [guards.requireRole('viewer')] };
+  const editor = { onRequest: noStore, preHandler: [guards.requireRole('editor'), guards.verifyCsrf] };
 
   app.get('/admin/api/trends/overview', viewer, async (req, reply) => {
     const p = parse(overviewSchema, req.query, reply);
@@ -79,6 +84,8 @@ export function insightsApiRoutes(app: FastifyInstance, deps: { insights: Insigh
     const f = parse(questionFilterSchema, req.query, reply);
     if (!f) return reply;
     const csv = await insights.questionsCsv(f);
+    // Same audit entry as the dashboard's own export (/admin/questions.csv).
+    await guards.audit(req, 'questions.export', 'question_log', { filter: { ...f, from: f.from?.toISOString(), to: f.to?.toISOString() } });
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="cau-hoi.csv"')

@@ -16,10 +16,13 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 const SEP = '[ .\\-]?';
 /** Country/trunk prefix: +84, 84, (+84), or a leading 0 (optionally in parentheses, as in "(0238)"). */
 const PREFIX = `(?:\\(?\\+84\\)?${SEP}|84${SEP}|\\(?0)`;
-/** Not glued to a longer number on the left (a digit, or a digit then a dot/dash/comma). */
-const LEFT = '(?<!\\p{N})(?<!\\p{N}[.,\\-])';
-/** Not continued by more digits on the right; a trailing sentence dot is fine. */
-const RIGHT = '(?!\\p{N})(?![.,\\-]\\p{N})';
+/**
+ * Not glued to a longer number on the left (a digit, or a digit then a dot/dash/comma), unless
+ * that neighbour is itself a run of 9+ digits: "0912345678,0987654321" is a list of two numbers.
+ */
+const LEFT = '(?<!\\p{N})(?<!(?<!\\p{N}{8})\\p{N}[.,\\-])';
+/** Not continued by more digits on the right (same exception); a trailing sentence dot is fine. */
+const RIGHT = '(?!\\p{N})(?![.,\\-]\\p{N}(?!\\p{N}{8}))';
 
 // Mobile: prefix + 9 digits starting with 3, 5, 7, 8 or 9 (0912345678, +84 912 345 678, 84912345678).
 const MOBILE = new RegExp(`${LEFT}${PREFIX}[35789](?:\\)?${SEP}\\p{N}){8}${RIGHT}`, 'gu');

@@ -63,14 +63,15 @@ export function createDeliveryReport(deps: { db: Db; tokens?: TokenStore; onRetr
         // The whole reply goes again from the first part that was not sent, in order.
         await db.query(
           `UPDATE outbox_message SET status = 'pending', attempts = 0, available_at = now(), last_error = NULL, updated_at = now()
-            WHERE status = 'dead' AND group_key = (SELECT group_key FROM outbox_message WHERE id = $1)`,
+            WHERE status = 'dead' AND text IS NOT NULL AND recipient_id IS NOT NULL
+              AND group_key = (SELECT group_key FROM outbox_message WHERE id = $1)`,
           [id],
         );
       } else {
         if (!/^\d+$/.test(id)) return;
         await db.query(
           `UPDATE inbound_event SET status = 'pending', attempts = 0, available_at = now(), claimed_until = NULL, last_error = NULL
-            WHERE id = $1 AND status = 'parked'`,
+            WHERE id = $1 AND status = 'parked' AND payload IS NOT NULL`,
           [id],
         );
       }

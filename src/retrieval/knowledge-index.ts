@@ -69,6 +69,8 @@ export interface DenseSearcher {
 }
 
 const RRF_K = 60;
+/** An off-domain group counts as spoken to when the text holds at least this share of it (a folded-only match is half). */
+const UNCOVERED_OFF_DOMAIN_SHARE = 0.75;
 
 export class KnowledgeIndex {
   readonly units: IndexedUnit[] = [];
@@ -234,6 +236,9 @@ export class KnowledgeIndex {
     const weightOf = (g: (typeof words)[number]) => (g.offDomain ? OFF_DOMAIN_WEIGHT : 1);
     const wd = words.reduce((s, g) => s + weightOf(g) * g.denom, 0);
     c.grounded = wd > 0 ? words.reduce((s, g) => s + weightOf(g) * g.doc, 0) / wd : 1;
+    // an off-domain topic the matched text never speaks to ("làm căn cước", "giá vàng") is the head
+    // of the question: however much else matches, the text does not answer it
+    if (words.some((g) => g.offDomain && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE)) c.grounded = 0;
     // unit side: share of the unit's own content words that the question contains
     const qFolded = new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2)));
     const own = c.unit.ownTerms;

@@ -18,8 +18,19 @@ const ENTRIES = [
   'gio lam viec', 'gio mo cua', 'opening hours', 'office hours', 'working hours', 'hotel', 'hotels', 'hostel', 'nha hang', 'quan an', 'restaurant', 'cong thuc nau an', 'nau an', 'recipe',
   've xe', 've may bay', 'gia ve', 'lich chay', 'taxi', 'grab', 'flight', 'ticket', 'tickets',
   // health, jobs, schools, private procedures
-  'benh', 'thuoc', 'bac si', 'vaccine', 'doctor', 'medicine', 'tuyen dung', 'viec lam', 'hoc phi', 'diem thi', 'tuyen sinh',
-  'so do', 'ho chieu', 'passport', 'visa', 'dang ky ket hon', 'khai sinh', 'job', 'salary',
+  // ("thuoc" alone is also "thuộc", belongs to: only its medicine phrases)
+  'benh', 'uong thuoc', 'mua thuoc', 'nha thuoc', 'hieu thuoc', 'thuoc tay', 'bac si', 'vaccine', 'doctor', 'medicine', 'hospital', 'fever',
+  'benh vien', 'tram y te', 'phong kham', 'bi sot', 'sot cao', 'dau bung', 'dau dau', 'cam cum',
+  'tuyen dung', 'viec lam', 'hoc phi', 'diem thi', 'diem chuan', 'tuyen sinh', 'nhap hoc', 'hoc bong', 'lop 10', 'admission', 'tuition',
+  'job', 'jobs', 'salary', 'hiring',
+  // personal administrative procedures and welfare (the knowledge names the service centre, not the procedures)
+  'so do', 'so hong', 'ho chieu', 'passport', 'visa', 'ket hon', 'ly hon', 'khai sinh', 'khai tu',
+  'can cuoc', 'cccd', 'cmnd', 'ho khau', 'tam tru', 'tam vang', 'cong chung', 'chung thuc', 'giay phep', 'bang lai',
+  'bao hiem', 'bhxh', 'bhyt', 'luong huu', 'tro cap', 'ho ngheo', 'can ngheo', 'vay von', 'ngan hang', 'pension', 'insurance', 'birth certificate', 'id card',
+  // sport and politics elsewhere
+  'doi tuyen', 'giai dau', 'premier league', 'sea games', 'tong thong',
+  // everyday services
+  'xe om', 'xe buyt', 'wifi', 'mat khau', 'cho phien', 'tien dien', 'tien nuoc', 'nuoc sach', 'internet', 'dac san', 'mon an', 'food',
 ];
 
 /** Folded query terms ("f:word", "F:left_right") that name an off-domain topic. */

@@ -84,7 +84,9 @@ describe.each(DB_KINDS)('insights API on %s', (kind) => {
   });
 
   it('lists questions with folded search, filters and paging', async () => {
-    const found = (await get('/admin/api/questions?q=hoang%20sa')).json();
+    const res = await get('/admin/api/questions?q=hoang%20sa');
+    expect(res.headers['cache-control']).toBe('no-store');
+    const found = res.json();
     expect(found.total).toBe(2);
     expect(found.rows.map((r: { question: string }) => r.question).sort()).toEqual(['Hoàng Sa thuộc Quảng Nam à ad', 'hoang sa la cua quang nam dung k']);
     expect((await get('/admin/api/questions?q=HO%C3%80NG%20S%C3%81')).json().total).toBe(2);
@@ -109,6 +111,9 @@ describe.each(DB_KINDS)('insights API on %s', (kind) => {
     const lines = r.body.trim().split('\r\n');
     expect(lines).toHaveLength(5);
     expect(r.body).toContain(`"'=HYPERLINK(""http://evil"")"`);
+    // Personal data: not cacheable, and the export is in the audit log like the dashboard's own.
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(audit.splice(0)).toEqual([{ action: 'questions.export', target: 'question_log', by: 'staff-viewer' }]);
   });
 
   it('lists flags and lets an editor change one, with CSRF and an audit entry', async () => {

@@ -67,6 +67,25 @@ describe('grounding (out-of-scope coverage rule)', () => {
     expect(g('thoi tiet le hoi hang bua')).toBeLessThan(0.35);
     expect(g('le hoi hang bua xa chau tien')).toBeGreaterThan(0.9);
   });
+  it('an off-domain topic the text never mentions leaves the question ungrounded, however much else matches', () => {
+    // a long passage shares "xã Châu Tiến" and "giấy tờ" with a birth-registration question
+    const office = new KnowledgeIndex(
+      [doc('doc-xa', 'doc', 'Xã Châu Tiến', 'x'), doc('doc-ho-chieu', 'doc', 'Hộ chiếu', 'x')],
+      [
+        chunk('doc-xa', 'passage', 'Người dân xã Châu Tiến mang giấy tờ đến Trung tâm Phục vụ hành chính công của xã để làm thủ tục cho con.'),
+        chunk('doc-ho-chieu', 'passage', 'Giấy khai sinh và căn cước được cấp ở nơi khác.'),
+      ],
+    );
+    const g = (question: string) => {
+      const q = analyzeQuery(question);
+      const c: Candidate = { unit: office.units[0]!, index: 0, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
+      office.fillCoverage(q, c);
+      return c.grounded;
+    };
+    expect(g('Làm giấy khai sinh cho con ở xã Châu Tiến cần mang giấy tờ gì')).toBe(0);
+    expect(g('lam lai can cuoc o xa chau tien mang giay to gi')).toBe(0);
+    expect(g('xã Châu Tiến làm thủ tục cho con cần mang giấy tờ gì')).toBeGreaterThan(0.5);
+  });
   it('an accented word grounds fully only by its accented form', () => {
     // "quán" (eatery) is not "quản"; the folded match counts half
     expect(grounded('Hang Bua có quán ăn không', 'Hang Bua ở đâu?')).toBeLessThan(grounded('hang bua co quan an khong', 'Hang Bua ở đâu?') + 1e-9);

@@ -25,6 +25,12 @@ describe('smalltalk', () => {
   ])('%s → %s', (q, kind) => {
     expect(detectSmalltalk(q)).toBe(kind);
   });
+  it('treats the commune\'s own name after a greeting or thanks as an address term', () => {
+    expect(detectSmalltalk('Xin chào xã Châu Tiến')).toBe('greeting');
+    expect(detectSmalltalk('cam on chau tien nhe')).toBe('thanks');
+    expect(detectSmalltalk('châu tiến')).toBeNull();
+    expect(detectSmalltalk('chào xã châu tiến, có bao nhiêu bản')).toBeNull();
+  });
   it('is not smalltalk when a question follows the greeting', () => {
     expect(detectSmalltalk('chào ad, hang bua ở đâu')).toBeNull();
     expect(detectSmalltalk('ok vậy lễ hội ngày nào')).toBeNull();

@@ -24,6 +24,10 @@ describe('redactPii: phone numbers', () => {
     ['+84 238 3844 123', P],
     ['gọi 0912345678 năm 2025', `gọi ${P} năm 2025`],
     ['hai số 0912345678, 0987654321', `hai số ${P}, ${P}`],
+    // Lists glued by a comma, dash or dot: each neighbour is itself a full number, not a longer one.
+    ['hai số 0912345678,0987654321', `hai số ${P},${P}`],
+    ['sđt 0912345678-0987654321 nhé', `sđt ${P}-${P} nhé`],
+    ['0912345678.02383844123', `${P}.${P}`],
   ])('%s', (input, expected) => {
     expect(redactPii(input)).toBe(expected);
   });
@@ -38,6 +42,7 @@ describe('redactPii: citizen id numbers', () => {
     ['CMND 186 123 456', `CMND ${ID}`],
     ['số 186123456 của tôi', `số ${ID} của tôi`],
     ['căn cước 001099012345.', `căn cước ${ID}.`],
+    ['hai CCCD 040203004567,040203004568', `hai CCCD ${ID},${ID}`],
   ])('%s', (input, expected) => {
     expect(redactPii(input)).toBe(expected);
   });
@@ -66,6 +71,7 @@ describe('redactPii: leaves everything else alone', () => {
     'vé 150000000 đồng',
     'dân số 123.456.789 người',
     'kinh phí 1,500,000,000 VND',
+    'số thập phân 1234567890,5 và 1,0912345678',
     'tọa độ 19.6543, 104.9876',
     'mã hồ sơ 12345',
     'năm 2025 có 12 tháng',
