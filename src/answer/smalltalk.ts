@@ -8,15 +8,15 @@ export type SmalltalkKind = 'greeting' | 'thanks' | 'bye' | 'ack';
 
 // folded phrases; longer ones first so "cam on nhieu" wins over "cam on"
 const PHRASES: Array<[SmalltalkKind, string[]]> = [
-  ['thanks', ['cam on nhieu', 'cam on', 'cam ön', 'camon', 'thank you very much', 'thank you', 'thanks a lot', 'thanks', 'thank', 'thx', 'tks', 'thks', 'ths', 'many thanks', 'cam ong', 'cmon', 'ty']],
-  ['bye', ['have a nice day', 'have a good day', 'chuc mot ngay tot lanh', 'chuc ngay tot lanh', 'chuc mot ngay vui ve', 'chuc ngay vui ve', 'chuc suc khoe', 'chuc ngu ngon', 'ngu ngon', 'good night', 'tam biet', 'bye bye', 'goodbye', 'good bye', 'bye', 'see you', 'hen gap lai', 'pp', 'bb']],
-  ['greeting', ['ban la ai', 'ban la gi', 'em la ai', 'who are you', 'what are you', 'what can you do', 'ban giup duoc gi', 'ban lam duoc gi', 'ban co the giup gi', 'ban khoe khong', 'khoe khong', 'how are you', 'nice to meet you', 'chuc mung nam moi', 'happy new year', 'xin chao', 'chao buoi sang', 'chao buoi chieu', 'chao buoi toi', 'chao', 'alo', 'a lo', 'hello', 'helo', 'hi', 'hii', 'hey', 'good morning', 'good afternoon', 'good evening', 'hola']],
-  ['ack', ['ok', 'okk', 'oki', 'oke', 'okie', 'okela', 'okay', 'uh', 'u', 'uk', 'ukm', 'um', 'uhm', 'vang', 'da', 'da vang', 'ro roi', 'hieu roi', 'duoc roi', 'tot qua', 'hay qua', 'great', 'got it', 'nice', 'cool', 'good', 'haha', 'hihi', 'hehe', 'hic', 'wow']],
+  ['thanks', ['cam on ban da tra loi', 'cam on vi da tra loi', 'da tra loi', 'da giup', 'xin cam on', 'thanks that helps', 'that helps', 'very helpful', 'helpful', 'cam on nhieu', 'cam on', 'cam ön', 'camon', 'thank you very much', 'thank you', 'thanks a lot', 'thanks', 'thank', 'thx', 'tks', 'thks', 'ths', 'many thanks', 'cam ong', 'cmon', 'ty']],
+  ['bye', ['have a nice day', 'have a good day', 'chuc mot ngay tot lanh', 'chuc ngay tot lanh', 'chuc mot ngay vui ve', 'chuc ngay vui ve', 'chuc suc khoe', 'chuc ngu ngon', 'ngu ngon', 'good night', 'tam biet', 'bye bye', 'goodbye', 'good bye', 'bye', 'see you later', 'see you soon', 'see you', 'hen gap lai', 'pp', 'bb']],
+  ['greeting', ['co ai o day khong', 'co ai khong', 'ad co do khong', 'co do khong', 'anybody there', 'anyone there', 'ban ten gi', 'ban ten la gi', 'ten ban la gi', 'what is your name', "what s your name", 'ban la bot a', 'ban la bot', 'are you a bot', 'are you human', 'are you real', 'minh la khach du lich', 'toi la khach du lich', 'i am a tourist', 'i m a tourist', 'ban la ai', 'ban la gi', 'em la ai', 'who are you', 'what are you', 'what can you do', 'ban giup duoc gi', 'ban lam duoc gi', 'ban co the giup gi', 'ban khoe khong', 'khoe khong', 'how are you', 'nice to meet you', 'chuc mung nam moi', 'happy new year', 'xin chao', 'chao buoi sang', 'chao buoi chieu', 'chao buoi toi', 'chao', 'alo', 'a lo', 'hello', 'helo', 'hi', 'hii', 'hey', 'good morning', 'good afternoon', 'good evening', 'hola']],
+  ['ack', ['good job', 'well done', 'ok', 'okk', 'oki', 'oke', 'okie', 'okela', 'okay', 'uh', 'u', 'uk', 'ukm', 'um', 'uhm', 'vang', 'da', 'da vang', 'ro roi', 'hieu roi', 'duoc roi', 'tot qua', 'hay qua', 'great', 'got it', 'nice', 'cool', 'good', 'haha', 'hihi', 'hehe', 'hic', 'wow', 'tuyet voi', 'tuyet', 'awesome', 'perfect', 'excellent', 'i see', 'understood']],
 ];
 
 // Words that carry no request on their own: address terms, particles, softeners, wishes.
 const FILLER = new Set(
-  'ad admin oi a ah nhe nha nhi ban bot tro ly em e anh chi co chu bac minh to toi you there all everyone guys xa ubnd very much nhieu lam qua vay the day nay and too so a lot ne chuc mot ngay tot lanh vui ve nhe ha hen'.split(' '),
+  'ad admin oi a ah xin nhe nha nhi ban bot tro ly em e anh chi co chu bac minh to toi you there all everyone guys xa ubnd very much nhieu lam qua vay the day nay and too so a lot ne chuc mot ngay tot lanh vui ve nhe ha hen'.split(' '),
 );
 
 // The commune's name, folded: dropped only after a greeting or thanks was found (alone, it is a topic).

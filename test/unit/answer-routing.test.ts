@@ -22,6 +22,13 @@ describe('smalltalk', () => {
     ['👍', 'ack'],
     [':)', 'ack'],
     ['haha', 'ack'],
+    ['Xin cảm ơn ad nhiều ạ', 'thanks'],
+    ['cảm ơn bạn đã trả lời', 'thanks'],
+    ['bạn là bot à', 'greeting'],
+    ['are you a bot?', 'greeting'],
+    ['có ai không', 'greeting'],
+    ['see you later', 'bye'],
+    ['good job', 'ack'],
   ])('%s → %s', (q, kind) => {
     expect(detectSmalltalk(q)).toBe(kind);
   });
