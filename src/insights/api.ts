@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AdminGuards, InsightsAdmin, QuestionFilter } from '../admin/sources.js';
 import { DAY_MS, LOCAL_OFFSET_MS } from './clock.js';
+
+const MAX_OVERVIEW_DAYS = 3 * 366;
 import { FLAG_STATUSES } from './admin.js';
 
 /** A date (YYYY-MM-DD, Vietnam time) or an ISO date-time. `end` makes a bare date cover its whole day. */
@@ -71,6 +73,10 @@ export function insightsApiRoutes(app: FastifyInstance, deps: { insights: Insigh
     const to = p.to ?? new Date();
     const from = p.from ?? new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) return reply.code(400).send({ error: 'bad_request', message: 'from phải trước to' });
+    // The overview builds one point per day: cap the range so one request cannot ask for millennia.
+    if (to.getTime() - from.getTime() > MAX_OVERVIEW_DAYS * DAY_MS) {
+      return reply.code(400).send({ error: 'bad_request', message: `Khoảng thời gian tối đa là ${MAX_OVERVIEW_DAYS} ngày` });
+    }
     return insights.overview({ from, to });
   });
 

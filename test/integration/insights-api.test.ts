@@ -81,6 +81,9 @@ describe.each(DB_KINDS)('insights API on %s', (kind) => {
     expect(body.topTopics[0]).toEqual({ topic: 'tourism', count: 5 });
     expect((await get('/admin/api/trends/overview?from=2025-02-30x')).statusCode).toBe(400);
     expect((await get('/admin/api/trends/overview?from=2025-06-02&to=2025-06-01')).statusCode).toBe(400);
+    // one point per day is built: a range of centuries is refused, three years is fine
+    expect((await get('/admin/api/trends/overview?from=1000-01-01&to=2025-06-01')).statusCode).toBe(400);
+    expect((await get('/admin/api/trends/overview?from=2023-01-01&to=2025-06-01')).statusCode).toBe(200);
   });
 
   it('lists questions with folded search, filters and paging', async () => {
