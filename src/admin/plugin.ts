@@ -77,6 +77,13 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
   });
   await admin.register(rateLimit, { global: false });
 
+  // Uploads are for editors: check the session before a multipart body (up to the upload limit)
+  // is read at all, so a stranger cannot make the server parse megabytes.
+  admin.addHook('onRequest', async (req, reply) => {
+    if (!isUnsafeMethod(req.method) || !String(req.headers['content-type'] ?? '').startsWith('multipart/')) return;
+    return deps.auth.requireRole('editor').call(admin, req, reply, () => {});
+  });
+
   // Pages are personal data: never cached by the browser or a proxy.
   admin.addHook('onSend', async (req, reply) => {
     if (!req.url.startsWith(`${ADMIN_PREFIX}/static/`)) reply.header('cache-control', 'no-store');

@@ -105,6 +105,14 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     expect(audit.rowCount).toBe(1);
   });
 
+  it('refuses a stranger’s upload before reading its body', async () => {
+    const stranger = new AdminClient(app);
+    // larger than the upload limit: parsing it first would answer 413, checking the session first refuses
+    const r = await stranger.postMultipart('/admin/knowledge/upload', { _csrf: 'x' }, { field: 'file', name: 'big.pdf', content: Buffer.alloc(200 * 1024, 1) });
+    expect([303, 401, 403]).toContain(r.statusCode);
+    expect(knowledge.uploads).toHaveLength(0);
+  });
+
   it('uploads .md, .docx and .pdf only, and audits the upload', async () => {
     const bad = await editor.postMultipart('/admin/knowledge/upload', { _csrf: token }, { field: 'file', name: 'virus.exe', content: Buffer.from('MZ') });
     expect(bad.statusCode).toBe(400);
