@@ -2,6 +2,7 @@
 // its dense vector (from pgvector), built at start-up from the database and rebuilt after ingest.
 // Hybrid search = BM25 ⊕ dense, fused by reciprocal rank (Cormack et al. 2009, k = 60).
 import { OFF_DOMAIN_TERMS, OFF_DOMAIN_WEIGHT } from '../text/off-domain.js';
+import { PLACE_TERMS } from '../text/places.js';
 import { unitIndexText } from '../knowledge/ingest.js';
 import { parseVector, type StoredChunkRow, type StoredDocumentRow } from '../knowledge/store.js';
 import type { DocKind, DocMeta, UnitRole } from '../knowledge/types.js';
@@ -189,14 +190,15 @@ export class KnowledgeIndex {
 
   /** Computes the coverage features of one candidate for a question. */
   fillCoverage(q: QueryAnalysis, c: Candidate): void {
-    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; denom: number; num: number; doc: number }>();
+    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number; num: number; doc: number }>();
     for (const t of q.terms) {
       let g = groups.get(t.group);
       if (!g) {
-        g = { bigram: t.bigram, filler: t.filler, offDomain: false, denom: 0, num: 0, doc: 0 };
+        g = { bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0, num: 0, doc: 0 };
         groups.set(t.group, g);
       }
       if (OFF_DOMAIN_TERMS.has(t.term)) g.offDomain = true;
+      if (t.weight === 1 && PLACE_TERMS.has(t.term)) g.place = true;
     }
     const docTerms = this.docTerms.get(c.unit.doc.id);
     // a word typed with its marks ("quán") grounds fully only by its accented form; the folded form
@@ -232,13 +234,16 @@ export class KnowledgeIndex {
     c.bigramCoverage = ratio(pool.filter((g) => g.bigram));
     // grounding: the words of the question, plus any off-domain topic it names (src/text/off-domain.ts),
     // weighted up so that an uncovered "thời tiết" or "bóng đá" outweighs a covered "Hang Bua"
-    const words = content.filter((g) => !g.bigram || g.offDomain);
-    const weightOf = (g: (typeof words)[number]) => (g.offDomain ? OFF_DOMAIN_WEIGHT : 1);
+    const words = content.filter((g) => !g.bigram || g.offDomain || g.place);
+    const weightOf = (g: (typeof words)[number]) => (g.offDomain || g.place ? OFF_DOMAIN_WEIGHT : 1);
     const wd = words.reduce((s, g) => s + weightOf(g) * g.denom, 0);
     c.grounded = wd > 0 ? words.reduce((s, g) => s + weightOf(g) * g.doc, 0) / wd : 1;
     // an off-domain topic the matched text never speaks to ("làm căn cước", "giá vàng") is the head
     // of the question: however much else matches, the text does not answer it
     if (words.some((g) => g.offDomain && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE)) c.grounded = 0;
+    // so is another place ("Hà Giang", "Đà Lạt", "xã Châu Hạnh") that the matched text never names:
+    // the same words about Hang Bua do not answer it (src/text/places.ts)
+    if (words.some((g) => g.place && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE)) c.grounded = 0;
     // unit side: share of the unit's own content words that the question contains
     const qFolded = new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2)));
     const own = c.unit.ownTerms;

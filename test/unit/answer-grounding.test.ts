@@ -86,6 +86,34 @@ describe('grounding (out-of-scope coverage rule)', () => {
     expect(g('lam lai can cuoc o xa chau tien mang giay to gi')).toBe(0);
     expect(g('xã Châu Tiến làm thủ tục cho con cần mang giấy tờ gì')).toBeGreaterThan(0.5);
   });
+  it('a place the matched document never names leaves the question ungrounded; a named one grounds', () => {
+    const places = new KnowledgeIndex(
+      [
+        doc('faq-mua', 'faq', 'Nên đến Hang Bua vào mùa nào?', 'Dịp đông vui nhất là mùa lễ hội Hang Bua, tháng Giêng âm lịch.'),
+        doc('faq-thanh-thuy', 'faq', 'Có mấy cửa khẩu tên Thanh Thủy?', 'Cửa khẩu Thanh Thủy của Nghệ An thông sang Lào, còn cửa khẩu Thanh Thủy ở Hà Giang thông sang Trung Quốc.'),
+      ],
+      [
+        chunk('faq-mua', 'question', 'Nên đến Hang Bua vào mùa nào?'),
+        chunk('faq-mua', 'question', 'di hang bua mua nao dep nhat'),
+        chunk('faq-mua', 'answer', 'Dịp đông vui nhất là mùa lễ hội Hang Bua, tháng Giêng âm lịch.'),
+        chunk('faq-thanh-thuy', 'question', 'Cửa khẩu Thanh Thủy ở đâu?'),
+        chunk('faq-thanh-thuy', 'answer', 'Cửa khẩu Thanh Thủy của Nghệ An thông sang Lào, còn cửa khẩu Thanh Thủy ở Hà Giang thông sang Trung Quốc.'),
+      ],
+    );
+    const g = (question: string, unitText: string) => {
+      const q = analyzeQuery(question);
+      const i = places.units.findIndex((u) => u.text === unitText);
+      const c: Candidate = { unit: places.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
+      places.fillCoverage(q, c);
+      return c.grounded;
+    };
+    expect(g('Đi Hà Giang mùa nào đẹp nhất?', 'Nên đến Hang Bua vào mùa nào?')).toBe(0);
+    expect(g('best time to visit Da Lat', 'Nên đến Hang Bua vào mùa nào?')).toBe(0);
+    expect(g('di sa pa mua nao dep nhat', 'di hang bua mua nao dep nhat')).toBe(0);
+    expect(g('di hang bua mua nao dep nhat', 'di hang bua mua nao dep nhat')).toBeGreaterThan(0.9);
+    // the document names Hà Giang: the place is spoken to
+    expect(g('cửa khẩu Thanh Thủy ở Hà Giang ở đâu', 'Cửa khẩu Thanh Thủy ở đâu?')).toBeGreaterThan(0.9);
+  });
   it('an accented word grounds fully only by its accented form', () => {
     // "quán" (eatery) is not "quản"; the folded match counts half
     expect(grounded('Hang Bua có quán ăn không', 'Hang Bua ở đâu?')).toBeLessThan(grounded('hang bua co quan an khong', 'Hang Bua ở đâu?') + 1e-9);
