@@ -5,21 +5,14 @@ import { OFF_DOMAIN_TERMS, OFF_DOMAIN_WEIGHT } from '../text/off-domain.js';
 import { PLACE_TERMS } from '../text/places.js';
 import { unitIndexText } from '../knowledge/ingest.js';
 import { parseVector, type StoredChunkRow, type StoredDocumentRow } from '../knowledge/store.js';
-import type { DocKind, DocMeta, UnitRole } from '../knowledge/types.js';
+import type { DocMeta, ParsedDocument, UnitRole } from '../knowledge/types.js';
 import { foldKey, documentTerms, FILLERS, type QueryAnalysis } from '../text/terms.js';
 import { fold, normalize, words } from '../text/normalize.js';
 import { Bm25Index } from './bm25.js';
 import { cosine } from './embeddings.js';
 
-export interface IndexedDocument {
-  id: string;
-  kind: DocKind;
-  title: string;
-  topic: string;
-  lang: 'vi' | 'en';
-  source: string;
-  body: string;
-  meta: DocMeta;
+/** A knowledge document as the answer pipeline sees it: what ingestion parsed, plus matching views. */
+export interface IndexedDocument extends Pick<ParsedDocument, 'id' | 'kind' | 'title' | 'topic' | 'lang' | 'source' | 'body' | 'meta'> {
   /** Folded title, body and every unit text, space-padded: for exact checks such as "does it mention 2017". */
   foldedAll: string;
   /** Title and every phrasing (FAQ questions, claims), raw: what the entry is about, in its own words. */

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { Question } from '../../src/cli/eval-scoring.js';
 
 const FILE = fileURLToPath(new URL('../fixtures/questions.jsonl', import.meta.url));
 
@@ -19,18 +20,8 @@ const MINIMA: Record<(typeof KINDS)[number], number> = {
   injection: 12,
 };
 
-interface Row {
-  id: string;
-  kind: string;
-  lang: string;
-  style: string;
-  topic: string;
-  q: string;
-  all?: string[][];
-  none?: string[];
-  base?: string;
-  expect?: string[];
-}
+/** A fixture line as read from disk: the eval's Question, with the enums not yet checked. */
+type Row = Omit<Question, 'kind' | 'lang' | 'expect'> & { kind: string; lang: string; expect?: string[] };
 
 const lines = readFileSync(FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const parsed: { line: number; row?: Row; error?: string }[] = lines.map((l, i) => {
