@@ -178,3 +178,16 @@ export async function startFakeZalo(opts: { access?: string; refresh?: string } 
       }),
   };
 }
+
+/** The service environment that points at a fake Zalo with its app id, secrets and first token pair. */
+export function fakeZaloEnv(zaloUrl: string): Record<string, string> {
+  return {
+    ZALO_APP_ID: FAKE_APP_ID,
+    ZALO_OA_SECRET_KEY: FAKE_OA_SECRET,
+    ZALO_APP_SECRET: FAKE_APP_SECRET,
+    ZALO_ACCESS_TOKEN: 'AT-initial',
+    ZALO_REFRESH_TOKEN: 'RT-initial',
+    ZALO_OPENAPI_URL: zaloUrl,
+    ZALO_OAUTH_URL: zaloUrl,
+  };
+}

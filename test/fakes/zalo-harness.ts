@@ -8,7 +8,7 @@ import { testConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createZaloChannel, type ZaloChannel } from '../../src/pipeline/zalo-channel.js';
 import { createTestDb, type DbKind, type TestDb } from '../helpers/db.js';
-import { FAKE_APP_ID, FAKE_APP_SECRET, FAKE_OA_SECRET, startFakeZalo, type FakeZalo } from './fake-zalo.js';
+import { fakeZaloEnv, startFakeZalo, type FakeZalo } from './fake-zalo.js';
 import { stubPipeline, testRecorder } from './stub-answers.js';
 
 export interface Harness {
@@ -29,13 +29,7 @@ export async function startHarness(
   const zalo = opts.zalo ?? (await startFakeZalo());
   const tdb = await createTestDb(kind);
   const config = testConfig({
-    ZALO_APP_ID: FAKE_APP_ID,
-    ZALO_OA_SECRET_KEY: FAKE_OA_SECRET,
-    ZALO_APP_SECRET: FAKE_APP_SECRET,
-    ZALO_ACCESS_TOKEN: 'AT-initial',
-    ZALO_REFRESH_TOKEN: 'RT-initial',
-    ZALO_OPENAPI_URL: zalo.url,
-    ZALO_OAUTH_URL: zalo.url,
+    ...fakeZaloEnv(zalo.url),
     ZALO_HTTP_TIMEOUT_MS: '500',
     WORKER_POLL_MS: '50',
     ...opts.env,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAKE_APP_ID, FAKE_APP_SECRET, FAKE_OA_SECRET, startFakeZalo, type FakeZalo } from '../fakes/fake-zalo.js';
+import { fakeZaloEnv, startFakeZalo, type FakeZalo } from '../fakes/fake-zalo.js';
 import { postEvent, textEvent, userId, waitFor } from '../fakes/zalo-events.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -68,16 +68,7 @@ describe('crash recovery (embedded database, real process)', () => {
 
   it('delivers every acknowledged reply after kill -9 and restart, at most one twice', { timeout: 240_000 }, async () => {
     zalo = await startFakeZalo();
-    const env = {
-      DATA_DIR: dataDir,
-      ZALO_APP_ID: FAKE_APP_ID,
-      ZALO_OA_SECRET_KEY: FAKE_OA_SECRET,
-      ZALO_APP_SECRET: FAKE_APP_SECRET,
-      ZALO_ACCESS_TOKEN: 'AT-initial',
-      ZALO_REFRESH_TOKEN: 'RT-initial',
-      ZALO_OPENAPI_URL: zalo.url,
-      ZALO_OAUTH_URL: zalo.url,
-    };
+    const env = { DATA_DIR: dataDir, ...fakeZaloEnv(zalo.url) };
     let svc = await startService(env);
     child = svc.child;
     // A slow Zalo keeps replies queued and one send in flight when the process dies.

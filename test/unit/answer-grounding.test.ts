@@ -25,13 +25,16 @@ const index = new KnowledgeIndex(
   ],
 );
 
-function grounded(question: string, unitText: string): number {
+/** The grounding share of `question` against the unit with text `unitText` (default: the first unit). */
+function groundedIn(idx: KnowledgeIndex, question: string, unitText?: string): number {
   const q = analyzeQuery(question);
-  const i = index.units.findIndex((u) => u.text === unitText);
-  const c: Candidate = { unit: index.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
-  index.fillCoverage(q, c);
+  const i = unitText === undefined ? 0 : idx.units.findIndex((u) => u.text === unitText);
+  const c: Candidate = { unit: idx.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
+  idx.fillCoverage(q, c);
   return c.grounded;
 }
+
+const grounded = (question: string, unitText: string) => groundedIn(index, question, unitText);
 
 describe('grounding (out-of-scope coverage rule)', () => {
   it('counts the whole FAQ (phrasings and answer) and ignores fillers and question words', () => {
@@ -57,13 +60,7 @@ describe('grounding (out-of-scope coverage rule)', () => {
         chunk('doc-khi-hau', 'passage', 'Thời tiết miền núi thay đổi nhanh.'),
       ],
     );
-    const g = (question: string) => {
-      const q = analyzeQuery(question);
-      const i = withWeather.units.findIndex((u) => u.text === 'Lễ hội Hang Bua ở xã Châu Tiến tổ chức khi nào?');
-      const c: Candidate = { unit: withWeather.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
-      withWeather.fillCoverage(q, c);
-      return c.grounded;
-    };
+    const g = (question: string) => groundedIn(withWeather, question, 'Lễ hội Hang Bua ở xã Châu Tiến tổ chức khi nào?');
     expect(g('thoi tiet le hoi hang bua')).toBeLessThan(0.35);
     expect(g('le hoi hang bua xa chau tien')).toBeGreaterThan(0.9);
   });
@@ -76,12 +73,7 @@ describe('grounding (out-of-scope coverage rule)', () => {
         chunk('doc-ho-chieu', 'passage', 'Giấy khai sinh và căn cước được cấp ở nơi khác.'),
       ],
     );
-    const g = (question: string) => {
-      const q = analyzeQuery(question);
-      const c: Candidate = { unit: office.units[0]!, index: 0, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
-      office.fillCoverage(q, c);
-      return c.grounded;
-    };
+    const g = (question: string) => groundedIn(office, question);
     expect(g('Làm giấy khai sinh cho con ở xã Châu Tiến cần mang giấy tờ gì')).toBe(0);
     expect(g('lam lai can cuoc o xa chau tien mang giay to gi')).toBe(0);
     expect(g('xã Châu Tiến làm thủ tục cho con cần mang giấy tờ gì')).toBeGreaterThan(0.5);
@@ -100,13 +92,7 @@ describe('grounding (out-of-scope coverage rule)', () => {
         chunk('faq-thanh-thuy', 'answer', 'Cửa khẩu Thanh Thủy của Nghệ An thông sang Lào, còn cửa khẩu Thanh Thủy ở Hà Giang thông sang Trung Quốc.'),
       ],
     );
-    const g = (question: string, unitText: string) => {
-      const q = analyzeQuery(question);
-      const i = places.units.findIndex((u) => u.text === unitText);
-      const c: Candidate = { unit: places.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
-      places.fillCoverage(q, c);
-      return c.grounded;
-    };
+    const g = (question: string, unitText: string) => groundedIn(places, question, unitText);
     expect(g('Đi Hà Giang mùa nào đẹp nhất?', 'Nên đến Hang Bua vào mùa nào?')).toBe(0);
     expect(g('best time to visit Da Lat', 'Nên đến Hang Bua vào mùa nào?')).toBe(0);
     expect(g('di sa pa mua nao dep nhat', 'di hang bua mua nao dep nhat')).toBe(0);
