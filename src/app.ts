@@ -7,8 +7,8 @@ import type { Db } from './db/types.js';
 import { createReadiness, healthRoutes, type Readiness } from './http/health.js';
 import { loggerOptions, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { housekeepingTask } from './pipeline/housekeeping.js';
-import { createZaloChannel } from './pipeline/zalo-channel.js';
+import { housekeepingTask } from './channel/housekeeping.js';
+import { createZaloChannel } from './channel/zalo-channel.js';
 import { createAnswerService } from './answer/service.js';
 import { createInsights } from './insights/index.js';
 import { createAdminGuards, registerDashboard } from './admin/index.js';
@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const answers = createAnswerService({ db, config, log, metrics });
   preparations.push({ name: 'knowledge index', run: () => answers.prepare() });
 
-  // --- Zalo channel: webhook, inbox worker, outbox sender, tokens (src/zalo, src/pipeline) ---
+  // --- Zalo channel: webhook, inbox worker, outbox sender, tokens (src/channel) ---
   // `delivery` is the dashboard's DeliveryAdmin; `zaloAlerts` is a StaffAlertSink for insights' flags.
   // The recorder is a getter because the insights section is built below (called only after start()).
   const zalo = createZaloChannel({ config, db, log, metrics, pipeline: () => answers.pipeline, recorder: () => insights.recorder });

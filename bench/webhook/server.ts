@@ -14,7 +14,7 @@ import { pgliteDb } from '../../src/db/pglite.js';
 import { postgresDb } from '../../src/db/postgres.js';
 import type { Db } from '../../src/db/types.js';
 import { createMetrics } from '../../src/metrics.js';
-import { zaloWebhook } from '../../src/zalo/webhook.js';
+import { zaloWebhook } from '../../src/channel/webhook.js';
 
 export const BENCH_APP_ID = '2913748201122334455';
 export const BENCH_SECRET = 'bench-oa-secret';

@@ -1,7 +1,7 @@
 // Contracts between the staff dashboard (src/admin) and the modules that own the data it
 // shows. Each interface is implemented by its owner and wired in buildApp (src/app.ts):
 //   KnowledgeAdmin  - src/knowledge   (documents, re-index, uploads, review marks)
-//   DeliveryAdmin   - src/pipeline    (replies that could not be delivered, parked events)
+//   DeliveryAdmin   - src/channel     (replies that could not be delivered, parked events)
 //   InsightsAdmin   - src/insights    (trends, question log, flags, emerging topics)
 //   AdminGuards     - src/admin/auth  (staff sessions, roles, CSRF, audit log)
 import type { preHandlerHookHandler, FastifyRequest } from 'fastify';

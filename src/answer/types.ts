@@ -31,11 +31,33 @@ export interface AnswerResult {
   /** Top retrieved chunks, best first (for evaluation and the dashboard; not sent to users). */
   retrieved: RetrievedChunk[];
   latencyMs: number;
+  /** Which pipeline step decided, and why, in order (ask --json prints it; "Thử trợ lý" shows it to staff). */
+  trace?: TraceStep[];
+  /**
+   * Conversation memory to keep for this user's next message (follow-ups, a clarification menu),
+   * or null to clear it. Callers store it as opaque JSON, per pseudonym, for 30 minutes.
+   */
+  conversation?: ConversationState | null;
 }
+
+/** One step of the answer pipeline, as recorded in AnswerResult.trace. */
+export interface TraceStep {
+  step: string;
+  decision: 'continue' | 'final';
+  /** Why, in a few words (for staff and developers; never sent to citizens). */
+  note?: string;
+}
+
+/** What the answer engine remembers between one user's messages. Opaque to callers; small JSON. */
+export type ConversationState = { [key: string]: unknown };
 
 export interface AnswerContext {
   /** The user's last confidently detected language, for one-word messages like "ok". */
   lastLang?: Lang;
+  /** The state returned with this user's previous answer, if it is less than 30 minutes old. */
+  conversation?: ConversationState | null;
+  /** "Today" for questions like "lễ hội năm nay" (default: the clock). ISO string or Date. */
+  now?: Date | string;
 }
 
 export interface AnswerPipeline {

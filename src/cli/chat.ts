@@ -6,7 +6,7 @@
 import readline from 'node:readline/promises';
 import { openAnswerService } from '../answer/cli-support.js';
 import type { Lang } from '../answer/types.js';
-import { splitMessage } from '../pipeline/splitter.js';
+import { splitMessage } from '../channel/splitter.js';
 import { detectLang } from '../text/lang.js';
 import { runCli } from './support.js';
 

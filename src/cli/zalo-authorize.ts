@@ -6,9 +6,9 @@
 // Options: --code CODE --verifier V (non-interactive, for a code obtained with that verifier).
 import readline from 'node:readline/promises';
 import pino from 'pino';
-import { createZaloClient } from '../zalo/oa-client.js';
-import { codeFromInput, createPkce, permissionUrl, pkceChallenge } from '../zalo/pkce.js';
-import { createTokenStore } from '../zalo/token-store.js';
+import { createZaloClient } from '../channel/oa-client.js';
+import { codeFromInput, createPkce, permissionUrl, pkceChallenge } from '../channel/pkce.js';
+import { createTokenStore } from '../channel/token-store.js';
 import { runCli } from './support.js';
 
 function arg(name: string): string | undefined {

@@ -1,6 +1,6 @@
 // Signed webhook events for tests, shaped like Zalo's (reference/zalo-oa-api.md §1).
 import crypto from 'node:crypto';
-import { computeSignature } from '../../src/zalo/signature.js';
+import { computeSignature } from '../../src/channel/signature.js';
 import { FAKE_APP_ID, FAKE_OA_ID, FAKE_OA_SECRET } from './fake-zalo.js';
 
 export function userId(n: number): string {

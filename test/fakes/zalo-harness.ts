@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { testConfig } from '../../src/config.js';
 import { createMetrics } from '../../src/metrics.js';
-import { createZaloChannel, type ZaloChannel } from '../../src/pipeline/zalo-channel.js';
+import { createZaloChannel, type ZaloChannel } from '../../src/channel/zalo-channel.js';
 import { createTestDb, type DbKind, type TestDb } from '../helpers/db.js';
 import { fakeZaloEnv, startFakeZalo, type FakeZalo } from './fake-zalo.js';
 import { stubPipeline, testRecorder } from './stub-answers.js';

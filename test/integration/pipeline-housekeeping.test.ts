@@ -1,7 +1,7 @@
 // Channel housekeeping removes old processed events and delivered messages, and keeps what
 // staff may still need (pending work, parked events, dead messages) and anything recent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepChannelTables } from '../../src/pipeline/housekeeping.js';
+import { sweepChannelTables } from '../../src/channel/housekeeping.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../helpers/db.js';
 
 describe.each(DB_KINDS)('channel housekeeping (%s)', (kind) => {

@@ -1,8 +1,8 @@
 // The OA client and the authorisation exchange against the fake Zalo over real HTTP.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createZaloClient, ZaloApiError } from '../../src/zalo/oa-client.js';
-import { createTokenStore } from '../../src/zalo/token-store.js';
+import { createZaloClient, ZaloApiError } from '../../src/channel/oa-client.js';
+import { createTokenStore } from '../../src/channel/token-store.js';
 import { createTestDb, DB_KINDS } from '../helpers/db.js';
 import { FAKE_APP_ID, FAKE_APP_SECRET, startFakeZalo, type FakeZalo } from '../fakes/fake-zalo.js';
 

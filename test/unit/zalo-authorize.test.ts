@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeFromInput, createPkce, permissionUrl, pkceChallenge } from '../../src/zalo/pkce.js';
+import { codeFromInput, createPkce, permissionUrl, pkceChallenge } from '../../src/channel/pkce.js';
 
 describe('OA authorisation (PKCE)', () => {
   it('derives the challenge as base64url(sha256(verifier)) without padding (openssl vector)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent } from '../../src/zalo/events.js';
+import { classifyEvent } from '../../src/channel/events.js';
 
 const raw = (o: unknown) => Buffer.from(JSON.stringify(o));
 const base = { app_id: '2913748201122334455', timestamp: '1609984527175', recipient: { id: '4120009988776655443' } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeSignature, macFromHeader, verifySignature } from '../../src/zalo/signature.js';
+import { computeSignature, macFromHeader, verifySignature } from '../../src/channel/signature.js';
 
 // Vector computed independently: printf '%s' "<app_id><body><timestamp><secret>" | sha256sum
 const APP_ID = '2913748201122334455';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs } from '../../src/pipeline/backoff.js';
-import { codePointLength, splitMessage } from '../../src/pipeline/splitter.js';
+import { backoffMs } from '../../src/channel/backoff.js';
+import { codePointLength, splitMessage } from '../../src/channel/splitter.js';
 
 describe('message splitter', () => {
   it('keeps a short message whole and drops an empty one', () => {

@@ -10,7 +10,7 @@ import type { QuestionRecorder, QuestionRecord } from '../insights/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { detectLang } from '../text/lang.js';
-import type { InboxPayload } from '../zalo/events.js';
+import type { InboxPayload } from './events.js';
 import { backoffMs, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { claimEvents, completeEvent, failEvent, type ClaimedEvent } from './inbox-store.js';
 import { nonTextNote, rateLimitNotice, WELCOME_TEXT } from './messages.js';

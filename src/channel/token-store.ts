@@ -11,7 +11,7 @@
 import type { Db } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { raiseChannelAlert, resolveChannelAlerts } from '../pipeline/channel-alerts.js';
+import { raiseChannelAlert, resolveChannelAlerts } from './channel-alerts.js';
 import { ZaloApiError, type TokenPair, type ZaloOaClient } from './oa-client.js';
 
 /** Refresh this long before the stored expiry, so sends never race the deadline. */

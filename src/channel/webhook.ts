@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/types.js';
 import type { Metrics } from '../metrics.js';
-import { createEventInserter } from '../pipeline/inbox-store.js';
+import { createEventInserter } from './inbox-store.js';
 import { classifyEvent, EnvelopeSchema } from './events.js';
 import { verifySignature } from './signature.js';
 

@@ -1,7 +1,7 @@
 // SQL for the inbound_event table (migrations/0020_zalo_inbox.sql): the webhook's single
 // idempotent insert, and the worker's claim / complete / fail with leases.
 import type { Queryable } from '../db/types.js';
-import type { ClassifiedEvent, InboxPayload } from '../zalo/events.js';
+import type { ClassifiedEvent, InboxPayload } from './events.js';
 
 export interface ClaimedEvent {
   id: string;

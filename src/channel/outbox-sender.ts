@@ -10,8 +10,8 @@
 import type { Db } from '../db/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { ZaloApiError, type ZaloOaClient } from '../zalo/oa-client.js';
-import { TokenUnavailableError, type TokenStore } from '../zalo/token-store.js';
+import { ZaloApiError, type ZaloOaClient } from './oa-client.js';
+import { TokenUnavailableError, type TokenStore } from './token-store.js';
 import { backoffMs, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { claimMessages, markDead, markRetry, markSent, releaseMessage, type OutboundMessage } from './outbox-store.js';
 import { createQueueLoop, type QueueLoop } from './queue-loop.js';

@@ -3,7 +3,7 @@
 // (for example a Zalo token that could not be refreshed) and parked inbound events.
 import type { DeliveryAdmin, DeliveryFailure, ParkedEvent } from '../admin/sources.js';
 import type { Db } from '../db/types.js';
-import type { TokenStore } from '../zalo/token-store.js';
+import type { TokenStore } from './token-store.js';
 import { openChannelAlerts } from './channel-alerts.js';
 
 /** Attempts after which a message still being retried is shown to staff. */
