@@ -1,6 +1,7 @@
 // createAnswerService: the knowledge index, retrieval and the answer pipeline as one unit for
 // buildApp and the CLIs. prepare() indexes knowledge/ when files changed (the first start indexes
 // everything, later starts only what changed) and loads the in-memory index.
+import fs from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { KnowledgeAdmin } from '../admin/sources.js';
@@ -75,7 +76,7 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
     const vectors = choice.local ? undefined : await loadModelVectors(db, choice.model);
     // the answer engine over a plain snapshot (answer helper's minimal edit; the runtime helper owns this file)
     const engine = await createAnswerEngine(
-      { version: 0, documents: docs, chunks, vectors, assistant: loadAssistantData(roots.knowledgeDir) },
+      { version: 0, documents: docs, chunks, vectors, assistant: fs.existsSync(path.join(roots.knowledgeDir, '_assistant')) ? loadAssistantData(roots.knowledgeDir) : undefined },
       { config, log, rephraser },
     );
     current = engine;

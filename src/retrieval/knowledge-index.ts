@@ -279,6 +279,8 @@ export function emptyCandidate(unit: IndexedUnit, index: number): Candidate {
  * expansions of shorthand (written accented by staff), match the folded form too.
  */
 export function offDomainGroups(q: QueryAnalysis, lex: Lexicon): Map<number, string> {
+  const cached = offDomainCache.get(q);
+  if (cached) return cached;
   const byGroup = new Map<number, QueryTerm[]>();
   for (const t of q.terms) {
     let list = byGroup.get(t.group);
@@ -299,8 +301,10 @@ export function offDomainGroups(q: QueryAnalysis, lex: Lexicon): Map<number, str
       }
     }
   }
+  offDomainCache.set(q, out);
   return out;
 }
+const offDomainCache = new WeakMap<QueryAnalysis, Map<number, string>>();
 
 /** pgvector k-NN over the local vectors (used on PostgreSQL, where the round trip is cheap). */
 export function pgvectorSearcher(query: (sql: string, params: unknown[]) => Promise<Array<{ id: string; score: number }>>): DenseSearcher {

@@ -19,7 +19,8 @@ export function entitiesOf(text: string, lex: Lexicon = defaultLexicon()): Entit
   };
   // years name an edition or a version: "lễ hội năm 2017" is not the 2026 entry
   for (const m of f.matchAll(/(?<![\d/.-])(1[89]\d\d|20\d\d)(?![\d/.-])/g)) add('year', m[1]!);
-  for (const { entity } of findEntities(lex, text)) add(entity.cls, entity.id);
+  // home places (Việt Nam, Nghệ An, Châu Tiến) are in nearly every unit: not distinguishing names
+  for (const { entity } of findEntities(lex, text)) if (!entity.def.home) add(entity.cls, entity.id);
   return out;
 }
 

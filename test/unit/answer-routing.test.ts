@@ -11,7 +11,7 @@ const lex = defaultLexicon();
 describe('smalltalk', () => {
   it.each([
     ['chào ad', 'greeting'],
-    ['Xin chào, bạn là ai vậy?', 'greeting'],
+    ['Xin chào, bạn là ai vậy?', 'identity'],
     ['hello', 'greeting'],
     ['cam on ad nhieu nha', 'thanks'],
     ['tks', 'thanks'],

@@ -1,7 +1,8 @@
 // Step 8, compose: the verified sentences become the part's answer. Curated text that says the
 // fact is not published is sent as it is (it is the answer: "not published, ask X"), with where to
 // ask; a table line about the asked year that says it is not published likewise.
-import { asksAboutFormer, firstSentence, hasMoreThanFirstSentence, notPublishedForCurrent, notPublishedSentence, saysNotPublished } from '../compose.js';
+import { asksAboutFormer, firstSentence, notPublished, hasMoreThanFirstSentence, notPublishedForCurrent, notPublishedSentence, saysNotPublished } from '../compose.js';
+import { sentences } from '../../knowledge/chunk.js';
 import { round, type PartState, type Step } from '../pipeline.js';
 import { refusalText, routeFor } from '../refusal.js';
 import { numbersIn } from './select.js';
@@ -27,7 +28,7 @@ export const composeStep: Step<PartState> = {
     // "not published" curated answers: all of it is sent; the former commune's figures that often
     // follow answer questions about the former commune ("cũ", "trước sáp nhập")
     if (saysNotPublished(text, lex) && !(asksAboutFormer(part.q.normalized) && hasMoreThanFirstSentence(text))) {
-      return curatedRefusal(doc.kind === 'faq' ? text : firstSentence(text), 'curated: not published');
+      return curatedRefusal(doc.kind === 'faq' ? notPublishedPart(text, lex) : firstSentence(text), 'curated: not published');
     }
     const unknownToday = doc.kind === 'faq' ? notPublishedForCurrent(part.q.normalized, text, lex) : null;
     if (unknownToday) return curatedRefusal(unknownToday, 'curated: not published for today’s commune');
@@ -41,3 +42,12 @@ export const composeStep: Step<PartState> = {
     };
   },
 };
+
+/**
+ * The curated sentences that say the fact is not published and where to ask, without the
+ * figures of the former commune that often follow (they answer another question).
+ */
+function notPublishedPart(text: string, lex: Parameters<typeof notPublished>[1]): string {
+  const kept = sentences(text.replace(/\n+/g, ' ')).filter((x) => notPublished(x, lex) || /liên hệ|\bhỏi\b|contact|\bask\b/i.test(x));
+  return kept.length ? kept.join(' ') : firstSentence(text);
+}
