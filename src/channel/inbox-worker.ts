@@ -21,7 +21,7 @@ import { backoffMs, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { claimEvents, completeEvent, failEvent, type ClaimedEvent } from './inbox-store.js';
 import { nonTextNote, rateLimitNotice, truncatedNote, WELCOME_TEXT } from './messages.js';
 import { enqueueMessage } from './outbox-store.js';
-import { createQueueLoop, type QueueLoop } from './queue-loop.js';
+import { createQueueLoop, yieldToIo, type QueueLoop } from './queue-loop.js';
 import { claimNonTextNote, claimNotice, countMessage, rememberLang, touchInteraction, type UserKeyFn } from './user-state.js';
 import { createWakeup, type Wakeup } from './wakeup.js';
 
@@ -64,6 +64,7 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
 
   /** Run `fn` and complete the event in the same transaction. */
   const finish = async (ev: ClaimedEvent, fn: (q: Queryable) => Promise<void>) => {
+    await yieldToIo();
     await db.tx(async (q) => {
       if (!(await completeEvent(q, ev))) throw new LeaseLostError();
       await fn(q);
@@ -103,6 +104,7 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
     }
     const { text: asked, cut } = firstCodePoints(p.text, answerMax);
     const conversation = await loadConversation(db, userKey, ev.receivedAt);
+    await yieldToIo(); // acknowledgements first: answering may take a while
     const answered = await opts.pipeline().answer(asked, {
       ...(rate.lastLang ? { lastLang: rate.lastLang } : {}),
       conversation,
