@@ -13,9 +13,16 @@ const STRUGGLING_ATTEMPTS = 3;
 /** Alert rows share the failure list; their ids carry this prefix. */
 const ALERT_PREFIX = 'alert-';
 
-export function createDeliveryReport(deps: { db: Db; tokens?: TokenStore; onRetry?: (kind: 'outbox' | 'event') => void }): DeliveryAdmin {
+export function createDeliveryReport<S>(deps: {
+  db: Db;
+  tokens?: TokenStore;
+  onRetry?: (kind: 'outbox' | 'event') => void;
+  /** The channel's status for the dashboard banner (breaker, queued replies, open alerts). */
+  status: () => Promise<S>;
+}): DeliveryAdmin & { channelStatus(): Promise<S> } {
   const { db } = deps;
   return {
+    channelStatus: deps.status,
     async listFailures(limit) {
       const alerts: DeliveryFailure[] = (await openChannelAlerts(db)).map((a) => ({
         id: ALERT_PREFIX + a.id,

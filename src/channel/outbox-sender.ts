@@ -115,11 +115,13 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     });
   };
 
-  const sendOnce = async (msg: OutboundMessage, token: string, quote: boolean) => {
+  const sendOnce = async (msg: OutboundMessage, token: string, quote: boolean, probe: boolean) => {
     try {
       return await call(token, msg, quote);
     } catch (err) {
       if (!(err instanceof ZaloApiError) || err.kind !== 'token') throw err;
+      // While the breaker is open only the probe may refresh (once per probe: a backed-off retry).
+      if (breaker.state().open && !probe) throw new OaWideError(err.code, 'held: the OA cannot send right now');
       const fresh = await tokens.refreshAfterRejection(token);
       try {
         return await call(fresh, msg, quote);
@@ -132,12 +134,12 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     }
   };
 
-  const send = async (msg: OutboundMessage, token: string) => {
+  const send = async (msg: OutboundMessage, token: string, probe: boolean) => {
     try {
-      return await sendOnce(msg, token, true);
+      return await sendOnce(msg, token, true, probe);
     } catch (err) {
       // Zalo may refuse the quoted id (too old, unknown): the answer matters more than the quote.
-      if (msg.quoteMsgId && err instanceof ZaloApiError && err.code === -201) return sendOnce(msg, token, false);
+      if (msg.quoteMsgId && err instanceof ZaloApiError && err.code === -201) return sendOnce(msg, token, false, probe);
       throw err;
     }
   };
@@ -180,7 +182,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       return;
     }
     try {
-      const { messageId } = await send(msg, token);
+      const { messageId } = await send(msg, token, probe);
       await markSent({ id: msg.id, zaloMessageId: messageId });
       metrics.repliesSent.inc({ result: 'sent' });
       await breakerClosed();

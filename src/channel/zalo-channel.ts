@@ -84,7 +84,8 @@ export interface ZaloChannel {
   webhook: FastifyPluginAsync;
   worker: InboxWorker;
   sender: OutboxSender;
-  delivery: DeliveryAdmin;
+  /** The dashboard's DeliveryAdmin, plus channelStatus() for its banner. */
+  delivery: DeliveryAdmin & { channelStatus(): Promise<ChannelStatus> };
   alerts: StaffAlertSink;
   /** For the dashboard banner: is the OA sending, how much is held, open channel alerts. */
   channelStatus(): Promise<ChannelStatus>;
@@ -179,9 +180,14 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     },
     onStored: () => worker.wakeup.wake(),
   });
+  const channelStatus = async (): Promise<ChannelStatus> => {
+    const st = breaker.state();
+    return { sending: !st.open, breaker: st, queued: await countQueued(db), alerts: await openChannelAlerts(db) };
+  };
   const delivery = createDeliveryReport({
     db,
     tokens,
+    status: channelStatus,
     onRetry: (kind) => {
       if (kind === 'event') return worker.wakeup.wake();
       breaker.probeNow(); // "retry" on the breaker alert: probe at once
@@ -205,10 +211,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     sender,
     delivery,
     alerts: zaloStaff,
-    async channelStatus() {
-      const st = breaker.state();
-      return { sending: !st.open, breaker: st, queued: await countQueued(db), alerts: await openChannelAlerts(db) };
-    },
+    channelStatus,
     async prepare() {
       userKey = await loadUserKey(db);
       if (await tokens.seedFromEnv({ accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN })) {

@@ -53,4 +53,21 @@ describe.each(DB_KINDS)('OA-wide breaker (%s)', (kind) => {
     expect(row.rows[0]!.last_error).toMatch(/unknown outcome/);
     expect(h.zalo.state.attempts).toBe(2);
   });
+
+  it('backs refreshes off when a refreshed token is rejected too: one refresh, breaker open, alert', async () => {
+    h = await startHarness(kind, { env: { OUTBOX_BREAKER_PROBE_MS: '5000', OUTBOX_CONCURRENCY: '8' } });
+    h.zalo.state.faults.errorForAll = -216; // every token is "invalid", even a fresh one
+    const users = Array.from({ length: 10 }, (_, i) => userId(7200 + i));
+    await Promise.all(users.map((u) => postEvent(h!.base, textEvent(u, 'Hang Bua ở đâu?'))));
+    await waitFor(async () => (await h!.channel.channelStatus()).breaker.open, 20_000, 'breaker open');
+    const refreshesAtOpen = h.zalo.state.refreshCalls;
+    // Single-flight per rejected token (a send that raced the first refresh may start a second),
+    // then held: no refresh per queued message while the breaker waits for its probe.
+    expect(refreshesAtOpen).toBeLessThanOrEqual(2);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(h.zalo.state.refreshCalls).toBe(refreshesAtOpen);
+    const st = await h.channel.channelStatus();
+    expect(st.alerts.some((a) => a.kind === 'oa_blocked')).toBe(true);
+    expect((await h.tdb.db.query(`SELECT 1 FROM outbox_message WHERE status = 'dead'`)).rows).toHaveLength(0);
+  });
 });
