@@ -62,6 +62,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // answers.pipeline answers questions (Zalo worker, try-the-bot); answers.knowledge is the dashboard's KnowledgeAdmin.
   const answers = createAnswerService({ db, config, log, metrics });
   preparations.push({ name: 'knowledge index', run: () => answers.prepare() });
+  // live reload: LISTEN/NOTIFY + version poll; stopping it also stops the answer worker threads
+  background.push({ name: answers.watcher.name, start: () => answers.watcher.start(), stop: () => answers.close() });
 
   // --- Zalo channel: webhook, inbox worker, outbox sender, tokens (src/channel) ---
   // `delivery` is the dashboard's DeliveryAdmin; `zaloAlerts` is a StaffAlertSink for insights' flags.
