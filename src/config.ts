@@ -72,6 +72,10 @@ export const envSchema = z.object({
   ZALO_QUOTE_REPLIES: bool(true),
 
   KNOWLEDGE_DIR: z.preprocess(emptyToUndefined, z.string().default('./knowledge')),
+  /** Answer worker threads (added by the runtime, issue 13); 0 answers on the main thread. Unset: 1 (0 under NODE_ENV=test). */
+  ANSWER_THREADS: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(16).optional()),
+  /** How often each process compares the knowledge version with its index (the fallback to LISTEN/NOTIFY), in ms. */
+  KNOWLEDGE_POLL_MS: int(2000, 100, 60_000),
   /** Answer composer: `extractive` (default, no LLM) or an LLM that may only rephrase retrieved passages. */
   LLM_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
   LLM_MODEL: optionalString,
@@ -110,7 +114,8 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'ANSWER_THREADS'> {
+  ANSWER_THREADS: number;
   /** Absolute path of DATA_DIR. */
   dataDir: string;
   /** Absolute path of KNOWLEDGE_DIR. */
@@ -140,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     ...e,
+    ANSWER_THREADS: e.ANSWER_THREADS ?? (e.NODE_ENV === 'test' ? 0 : 1),
     dataDir: path.resolve(e.DATA_DIR),
     knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     zaloWebhookEnabled: Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY),
