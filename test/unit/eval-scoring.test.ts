@@ -299,6 +299,8 @@ describe.each(SETS)('test/fixtures/%s', (name) => {
       if (!groups.every((g) => Array.isArray(g) && g.length > 0 && g.every((a) => typeof a === 'string' && fold(a).trim() !== '')))
         bad.push(`${where}: all`);
       if ((q.kind === 'fact' || q.kind === 'misconception') && groups.length === 0) bad.push(`${where}: a ${q.kind} needs the expected facts`);
+      // a bare one- or two-digit number matches inside dates and other figures ("14" in 14/10/2025)
+      for (const alt of groups.flat()) if (/^\d{1,2}$/.test(fold(alt).trim())) bad.push(`${where}: "${alt}" is too loose`);
       const src = q.source === undefined ? [] : Array.isArray(q.source) ? q.source : [q.source];
       const cited = q.kind === 'smalltalk' ? src.length > 0 : src.length > 0 && src.every((u) => /^https?:\/\/\S+$/.test(u));
       if (!cited) bad.push(`${where}: source`);
@@ -336,5 +338,31 @@ describe('the external sets together', () => {
         else seen.set(k, name);
       }
     expect(repeats).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------- the CI gate
+describe('.ci/run answer-quality gate', () => {
+  const ci = readFileSync(fileURLToPath(new URL('../../.ci/run', import.meta.url)), 'utf8');
+  const lines = ci.split('\n');
+  // a gate switched off by a file test is the failure this guards against
+  it('runs the evaluation unconditionally', () => {
+    const guarded = lines.filter((l) => /^\s*(if|\[|\[\[)\b.*-[fe]\s/.test(l) && /eval|cli-support|questions/.test(l));
+    expect(guarded).toEqual([]);
+    expect(ci).not.toMatch(/\[ -f "\$f" \] && npm run -s eval/);
+    const evalLines = lines.filter((l) => l.includes('npm run -s eval'));
+    expect(evalLines.length).toBeGreaterThanOrEqual(4);
+    // only the holdout loop indents an eval line; nothing else wraps one
+    expect(evalLines.filter((l) => /^\s/.test(l)).every((l) => l.includes('--questions "$f"'))).toBe(true);
+  });
+  it('gates both external sets with floors, on question files that exist', () => {
+    const joined = ci.replace(/\\\n\s*/g, ' ');
+    for (const set of ['external-published.jsonl', 'external-zalo.jsonl']) {
+      const line = joined.split('\n').find((l) => l.includes(`test/fixtures/${set}`) && l.includes('npm run -s eval')) ?? '';
+      for (const floor of ['--min-facts', '--max-off-target', '--min-precision', '--min-misconceptions', '--min-oos']) expect(line).toContain(floor);
+    }
+    const files = [...ci.matchAll(/test\/fixtures\/[\w.-]+\.jsonl/g)].map((m) => m[0]);
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const f of files) expect(() => readFileSync(fileURLToPath(new URL(`../../${f}`, import.meta.url)))).not.toThrow();
   });
 });
