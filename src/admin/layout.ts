@@ -8,11 +8,12 @@ import { hasRole } from './auth.js';
 export const NAV: Array<{ href: string; label: string; key: string; role: StaffRole }> = [
   { key: 'overview', href: '/admin', label: 'Tổng quan', role: 'viewer' },
   { key: 'questions', href: '/admin/questions', label: 'Câu hỏi', role: 'viewer' },
-  { key: 'flags', href: '/admin/flags', label: 'Nhận định sai', role: 'viewer' },
+  { key: 'flags', href: '/admin/flags', label: 'Thông tin sai lệch', role: 'viewer' },
   { key: 'emerging', href: '/admin/emerging', label: 'Chủ đề mới nổi', role: 'viewer' },
   { key: 'knowledge', href: '/admin/knowledge', label: 'Tri thức', role: 'viewer' },
   { key: 'try', href: '/admin/try', label: 'Thử trợ lý', role: 'viewer' },
-  { key: 'delivery', href: '/admin/delivery', label: 'Gửi lỗi', role: 'viewer' },
+  { key: 'report', href: '/admin/report', label: 'Báo cáo tuần', role: 'viewer' },
+  { key: 'delivery', href: '/admin/delivery', label: 'Tin chưa gửi được', role: 'viewer' },
   { key: 'audit', href: '/admin/audit', label: 'Nhật ký', role: 'admin' },
 ];
 
@@ -26,6 +27,8 @@ export interface PageOptions {
   scripts?: string[];
   /** A notice shown at the top (already decided by the route: success or error). */
   flash?: { kind: 'ok' | 'error'; text: string } | null;
+  /** A banner above the title (the channel's status), already rendered. */
+  banner?: SafeHtml | null;
 }
 
 function head(title: string, scripts: string[], csrf?: string): SafeHtml {
@@ -36,6 +39,7 @@ function head(title: string, scripts: string[], csrf?: string): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
 <title>${title} · Trợ lý Châu Tiến</title>
+<link rel="icon" href="/admin/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/admin/static/admin.css">
 <script src="/admin/static/admin.js" defer></script>
 ${scripts.map((s) => html`<script src="/admin/static/${s}" defer></script>`)}
@@ -51,7 +55,7 @@ export function page(req: FastifyRequest, opts: PageOptions): string {
 <a class="skip" href="#main">Bỏ qua thanh điều hướng</a>
 <header class="topbar">
   <a class="brand" href="/admin">Trợ lý Châu Tiến</a>
-  <button type="button" class="nav-toggle" aria-controls="nav" aria-expanded="false">Mục lục</button>
+  <button type="button" class="nav-toggle" aria-controls="nav" aria-expanded="false">Menu</button>
   <nav id="nav" aria-label="Điều hướng chính">
     <ul>
       ${links.map((n) => html`<li><a href="${n.href}"${opts.active === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}
@@ -66,6 +70,7 @@ export function page(req: FastifyRequest, opts: PageOptions): string {
   </nav>
 </header>
 <main id="main">
+${opts.banner ?? ''}
 <h1>${opts.title}</h1>
 ${opts.flash ? html`<p class="flash flash-${opts.flash.kind}" role="${opts.flash.kind === 'error' ? 'alert' : 'status'}">${opts.flash.text}</p>` : ''}
 ${opts.body}

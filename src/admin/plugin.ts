@@ -15,6 +15,7 @@ import { html } from './html.js';
 import { barePage, page } from './layout.js';
 import { auditRoutes } from './pages/audit.js';
 import { deliveryRoutes } from './pages/delivery.js';
+import { editorRoutes } from './pages/editor.js';
 import { emergingRoutes } from './pages/emerging.js';
 import { flagRoutes } from './pages/flags.js';
 import { knowledgeRoutes } from './pages/knowledge.js';
@@ -22,6 +23,7 @@ import { loginRoutes } from './pages/login.js';
 import { overviewRoutes } from './pages/overview.js';
 import { questionRoutes } from './pages/questions.js';
 import { tryRoutes } from './pages/try.js';
+import { announceSetup, createSetupLink, setupRoutes, type SetupLink } from './pages/setup.js';
 import type { DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
 import { staticRoutes } from './static-assets.js';
 
@@ -44,10 +46,15 @@ export type PageDeps = DashboardDeps;
 
 /** Register the dashboard on `app` under /admin. */
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
-  await app.register(async (admin) => dashboardPlugin(admin, deps), { prefix: ADMIN_PREFIX });
+  const full = { ...deps, setup: createSetupLink() };
+  announceSetup(app, full);
+  // The bare domain leads to the dashboard, and browsers asking for /favicon.ico get the icon.
+  app.get('/', async (_req, reply) => reply.redirect(ADMIN_PREFIX, 302));
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect(`${ADMIN_PREFIX}/static/favicon.svg`, 301));
+  await app.register(async (admin) => dashboardPlugin(admin, full), { prefix: ADMIN_PREFIX });
 }
 
-async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Promise<void> {
+async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps & { setup: SetupLink }): Promise<void> {
   await admin.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -92,7 +99,8 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
   // Defence in depth: every state-changing request in this context needs the session's CSRF
   // token, whether or not its route remembered to ask (the login form has its own token).
   admin.addHook('preHandler', async (req, reply) => {
-    if (!isUnsafeMethod(req.method) || req.routeOptions.url === `${ADMIN_PREFIX}/login`) return;
+    // The login and first-run forms carry their own pre-session token (there is no session yet).
+    if (!isUnsafeMethod(req.method) || req.routeOptions.url === `${ADMIN_PREFIX}/login` || req.routeOptions.url === `${ADMIN_PREFIX}/setup`) return;
     return deps.auth.verifyCsrf.call(admin, req, reply, () => {});
   });
 
@@ -120,10 +128,12 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
 
   staticRoutes(admin);
   loginRoutes(admin, deps);
+  setupRoutes(admin, deps);
   overviewRoutes(admin, deps);
   questionRoutes(admin, deps);
   flagRoutes(admin, deps);
   emergingRoutes(admin, deps);
+  editorRoutes(admin, deps);
   knowledgeRoutes(admin, deps);
   tryRoutes(admin, deps);
   deliveryRoutes(admin, deps);
