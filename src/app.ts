@@ -96,6 +96,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     knowledge: answers.knowledge,
     pipeline: answers.pipeline,
     delivery,
+    // Seam for the channel's breaker/alert banner: wire `channelStatus: zalo.channelStatus` here once
+    // the channel exposes it (src/admin/sources.ts ChannelStatus); until then no banner is shown.
   });
   // The insights JSON API uses absolute /admin/api/… paths, so it sits on the root instance; the
   // guards read the session cookie from the header themselves and need no cookie plugin there.

@@ -90,7 +90,7 @@ const ZALO_ERRORS: Record<number, DeliveryExplanation> = {
 /** A delivery failure in plain Vietnamese, and whether retrying makes sense. */
 export function explainDeliveryError(lastError: string | null, status: string): DeliveryExplanation {
   if (status === 'alert') return { text: lastError ? `Kênh Zalo báo lỗi: ${plainError(lastError)}` : 'Kênh Zalo báo lỗi.', retryable: true };
-  const m = /zalo error (-?\d+)/i.exec(lastError ?? '');
+  const m = /zalo(?: error)?\s*(-\d+)/i.exec(lastError ?? '');
   if (m) {
     const known = ZALO_ERRORS[Number(m[1])];
     if (known) return known;

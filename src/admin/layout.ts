@@ -2,7 +2,15 @@
 // scripts from /admin/static only), a responsive navigation bar, and the logout form.
 import type { FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from './html.js';
-import type { StaffRole } from './sources.js';
+import type { ChannelStatus, StaffRole } from './sources.js';
+import { formatDateTime } from './html.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the dashboard's hook when the channel reports its status. */
+    channelStatus?: ChannelStatus | null;
+  }
+}
 import { hasRole } from './auth.js';
 
 export const NAV: Array<{ href: string; label: string; key: string; role: StaffRole }> = [
@@ -70,13 +78,20 @@ export function page(req: FastifyRequest, opts: PageOptions): string {
   </nav>
 </header>
 <main id="main">
-${opts.banner ?? ''}
+${opts.banner ?? channelBanner(req.channelStatus)}
 <h1>${opts.title}</h1>
 ${opts.flash ? html`<p class="flash flash-${opts.flash.kind}" role="${opts.flash.kind === 'error' ? 'alert' : 'status'}">${opts.flash.text}</p>` : ''}
 ${opts.body}
 </main>
 </body>
 </html>`.value;
+}
+
+/** The channel banner: nothing while Zalo works; otherwise what is wrong and since when. */
+export function channelBanner(s: ChannelStatus | null | undefined): SafeHtml | '' {
+  if (!s || s.state === 'ok') return '';
+  const text = s.message || (s.state === 'down' ? 'Tạm thời không gửi được tin trả lời qua Zalo; trợ lý sẽ tự gửi lại khi Zalo hoạt động trở lại.' : 'Gửi tin qua Zalo đang chậm hoặc lỗi một phần.');
+  return html`<p class="banner" role="alert"><strong>Kênh Zalo:</strong> ${text}${s.since ? html` (từ ${formatDateTime(s.since)})` : ''} <a href="/admin/delivery">Xem tin chưa gửi được</a></p>`;
 }
 
 /** A page without navigation (login, errors for strangers). */

@@ -22,9 +22,10 @@ import { knowledgeRoutes } from './pages/knowledge.js';
 import { loginRoutes } from './pages/login.js';
 import { overviewRoutes } from './pages/overview.js';
 import { questionRoutes } from './pages/questions.js';
+import { reportRoutes } from './pages/report.js';
 import { tryRoutes } from './pages/try.js';
 import { announceSetup, createSetupLink, setupRoutes, type SetupLink } from './pages/setup.js';
-import type { DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
+import type { ChannelStatus, DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
 import { staticRoutes } from './static-assets.js';
 
 export interface DashboardDeps {
@@ -34,6 +35,8 @@ export interface DashboardDeps {
   knowledge?: KnowledgeAdmin;
   delivery?: DeliveryAdmin;
   pipeline?: AnswerPipeline;
+  /** The channel's breaker/alert state, shown as a banner when not 'ok' (wired in buildApp once the channel exposes it). */
+  channelStatus?: () => Promise<ChannelStatus | null>;
   /** More routes inside the /admin context (the insights JSON API), registered with the same cookies and headers. */
   extraRoutes?: (admin: FastifyInstance) => void | Promise<void>;
   /** Login attempts per minute per client address (default 20). */
@@ -104,6 +107,19 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps & { s
     return deps.auth.verifyCsrf.call(admin, req, reply, () => {});
   });
 
+  // The channel's status for the banner, read once per page view (pages only, not assets or the API).
+  if (deps.channelStatus) {
+    const read = deps.channelStatus;
+    admin.addHook('preHandler', async (req) => {
+      if (req.method !== 'GET' || req.url.startsWith(`${ADMIN_PREFIX}/static/`) || req.url.startsWith(`${ADMIN_PREFIX}/api`)) return;
+      try {
+        req.channelStatus = await read();
+      } catch (err) {
+        req.log.warn({ err }, 'channel status unavailable');
+      }
+    });
+  }
+
   admin.setErrorHandler((err: FastifyError, req, reply) => {
     // zod errors come from parsing a form or query a person (or a forged request) sent: a 400.
     const status = err instanceof ZodError ? 400 : err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
@@ -136,6 +152,7 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps & { s
   editorRoutes(admin, deps);
   knowledgeRoutes(admin, deps);
   tryRoutes(admin, deps);
+  reportRoutes(admin, deps);
   deliveryRoutes(admin, deps);
   auditRoutes(admin, deps);
   if (deps.extraRoutes) await deps.extraRoutes(admin);

@@ -95,6 +95,17 @@ export interface DeliveryAdmin {
   retry(kind: 'outbox' | 'event', id: string): Promise<void>;
 }
 
+/**
+ * The Zalo channel's health for the banner on every page (circuit breaker open, token alerts). The
+ * channel helper exposes `channelStatus()`; the dashboard only shows what it reports.
+ */
+export interface ChannelStatus {
+  state: 'ok' | 'degraded' | 'down';
+  /** Plain Vietnamese for staff; the dashboard adds a default when missing. */
+  message?: string | null;
+  since?: Date | null;
+}
+
 export interface QuestionFilter {
   q?: string;
   /** One question by its log id (the FAQ editor starts from it). */
@@ -213,6 +224,8 @@ export interface InsightsAdmin {
   setEmergingState(id: string, state: EmergingState, label: string, staffUsername: string, faqId?: string | null): Promise<void>;
   mergeEmerging(id: string, into: string, label: string, staffUsername: string): Promise<void>;
   splitEmergingQuestion(questionId: string, staffUsername: string): Promise<void>;
+  /** The weekly report for a period: the same Vietnamese summary `npm run report` prints. */
+  weeklyReport(range: { from: Date; to: Date }): Promise<{ text: string }>;
   /** Wordings grouped by meaning (the emerging-topic grouping over every question), counts >= 2. */
   repeatedQuestions(range: { from: Date; to: Date }, limit?: number): Promise<Array<{ label: string; count: number; people: number; examples: string[] }>>;
 }

@@ -8,6 +8,7 @@ import { questionsCsvText } from '../admin/export.js';
 import { addDays, DAY_MS, localDay, SQL_LOCAL_DAY, type Clock } from './clock.js';
 import { centralMember, groupQuestions, loadEmergingQuestions, topicsFrom, type EmergingQuestion } from './emerging.js';
 import { countRows, overview } from './trends.js';
+import { buildReport, formatReportVi } from './report.js';
 
 export class FlagNotFoundError extends Error {
   readonly statusCode = 404;
@@ -364,6 +365,11 @@ export function createInsightsAdmin(deps: InsightsAdminDeps): InsightsAdmin & {
         `INSERT INTO emerging_question_split (question_id, changed_by, changed_at) VALUES ($1, $2, $3) ON CONFLICT (question_id) DO NOTHING`,
         [questionId, staffUsername, clock.now()],
       );
+    },
+
+    async weeklyReport(range) {
+      const r = await buildReport(db as Db, { since: range.from, until: range.to, clock, lowConfidence: deps.lowConfidence });
+      return { text: formatReportVi(r) };
     },
 
     async repeatedQuestions(range, limit = 10) {

@@ -21,8 +21,9 @@ export interface ReportJson {
   emerging: Array<{ label: string; distinct_users: number; examples: string[] }>;
 }
 
-export async function buildReport(db: Db, opts: { since: Date; clock: Clock; lowConfidence: number }): Promise<ReportJson> {
-  const now = opts.clock.now();
+export async function buildReport(db: Db, opts: { since: Date; until?: Date; clock: Clock; lowConfidence: number }): Promise<ReportJson> {
+  // The end of the period: now, or an earlier instant for a past week shown on the dashboard.
+  const now = opts.until && opts.until < opts.clock.now() ? opts.until : opts.clock.now();
   const counts = await questionCounts(db, opts.since, now);
   const admin = createInsightsAdmin({ db, clock: opts.clock, lowConfidence: opts.lowConfidence });
   // Flags raised in the period, and any still open from before it.

@@ -2,6 +2,7 @@
 // for the dashboard's own tests. They behave like the real ones where the pages depend on it
 // (filters, flag status changes, uploads, retries) and record what was asked of them.
 import type { AnswerPipeline, AnswerResult } from '../../src/answer/types.js';
+import { questionsCsvText } from '../../src/admin/export.js';
 import type {
   DeliveryAdmin,
   DeliveryFailure,
@@ -52,7 +53,7 @@ export function fakeInsights(questions: QuestionRow[] = [], flags: FlagView[] = 
       return { rows: rows.slice((f.page - 1) * f.pageSize, f.page * f.pageSize), total: rows.length };
     },
     async questionsCsv(f) {
-      return '\uFEFFasked_at,question\n' + questions.filter((r) => match(r, f)).map((r) => `${r.askedAt.toISOString()},"${(r.question ?? '').replace(/"/g, '""')}"`).join('\n');
+      return questionsCsvText(questions.filter((r) => match(r, f)));
     },
     async exportQuestions(f) {
       return { rows: questions.filter((r) => match(r, f)), claims: new Map<string, string>() };
@@ -82,6 +83,9 @@ export function fakeInsights(questions: QuestionRow[] = [], flags: FlagView[] = 
       closed.set(id, 'ignored');
     },
     async splitEmergingQuestion() {},
+    async weeklyReport(range) {
+      return { text: `BÁO CÁO CÂU HỎI GỬI TRỢ LÝ ZALO – XÃ CHÂU TIẾN\nTổng số câu hỏi: ${questions.filter((q) => q.askedAt >= range.from && q.askedAt < range.to).length}.` };
+    },
     async repeatedQuestions() {
       const counts = new Map<string, number>();
       for (const q of questions) counts.set(q.question ?? '', (counts.get(q.question ?? '') ?? 0) + 1);

@@ -218,10 +218,10 @@ ${editor
     const form = { title: fieldValue(b, 'title'), topic: fieldValue(b, 'topic'), source: fieldValue(b, 'source'), source_url: fieldValue(b, 'source_url') };
     const file = (b as { file?: MultipartFile } | undefined)?.file;
     if (!file || typeof file !== 'object' || file.type !== 'file') return render(req, reply, 'Hãy chọn một tệp.', 400, form);
-    const fields = UploadFields.safeParse({ ...form, replace: fieldValue(b, 'replace') || undefined });
-    if (!fields.success) return render(req, reply, fields.error.issues.map((i) => i.message).join(' '), 400, form);
     let name = safeUploadName(file.filename);
     if (!name) return render(req, reply, 'Chỉ nhận tệp .md, .docx hoặc .pdf.', 400, form);
+    const fields = UploadFields.safeParse({ title: form.title ?? '', topic: form.topic ?? '', source: form.source ?? '', source_url: form.source_url ?? '', replace: fieldValue(b, 'replace') || undefined });
+    if (!fields.success) return render(req, reply, [...new Set(fields.error.issues.map((i) => i.message))].join(' '), 400, form);
     const content = await file.toBuffer();
     if (!content.length) return render(req, reply, 'Tệp rỗng.', 400, form);
     const replacing = fields.data.replace ? await knowledge.getDocument(fields.data.replace) : null;

@@ -147,7 +147,7 @@ ${questionTable(req, rows, total === 0 && !q.q && !period && !q.topic && !q.outc
     return sendPage(reply, page(req, { title: 'Câu hỏi', active: 'questions', body }));
   });
 
-  const exportName = (ext: string) => `cau-hoi-${vnToday().split('-').reverse().join('-')}.${ext}`;
+  const exportName = (ext: string) => `cau-hoi-${vnToday()}.${ext}`;
 
   admin.get('/questions.csv', { preHandler: deps.auth.requireRole('viewer') }, async (req, reply) => {
     if (!deps.insights) return reply.code(503).send('unavailable');
