@@ -30,6 +30,14 @@ export interface AdminGuards {
   audit(req: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>): Promise<void>;
 }
 
+export type DocumentOrigin = 'bundled' | 'staff';
+export interface UploadMeta {
+  title: string;
+  topic: string;
+  source: string;
+  sourceUrl?: string | null;
+}
+
 export interface KnowledgeDocumentSummary {
   id: string;
   title: string;
@@ -43,6 +51,11 @@ export interface KnowledgeDocumentSummary {
   path: string;
   chunks: number;
   indexedAt: Date;
+  origin: DocumentOrigin;
+  /** Staff-only front-matter `editor_note`. */
+  editorNote: string | null;
+  /** Front-matter `review_by` (YYYY-MM-DD), for stale-document warnings. */
+  reviewBy: string | null;
 }
 
 export interface IngestSummary {
@@ -57,8 +70,11 @@ export interface KnowledgeAdmin {
   listDocuments(): Promise<KnowledgeDocumentSummary[]>;
   /** Re-index knowledge/ and uploads; unchanged files are skipped by content hash. */
   reindex(onProgress?: (done: number, total: number, file: string) => void): Promise<IngestSummary>;
-  /** Store an uploaded .md, .docx or .pdf in the uploads folder and index it. */
-  addUpload(fileName: string, content: Buffer): Promise<{ id: string }>;
+  /** Store an uploaded .md, .txt, .docx or .pdf in the database and index it; the same id replaces atomically, the old version stays if the new one fails. */
+  addUpload(fileName: string, content: Buffer, meta: UploadMeta, actor: string): Promise<{ id: string }>;
+  /** Remove a staff document; false when unknown or bundled. */
+  removeDocument(docId: string, actor: string): Promise<boolean>;
+  getDocument(docId: string): Promise<(KnowledgeDocumentSummary & { body: string }) | null>;
   markReviewed(docId: string, reviewer: string): Promise<void>;
 }
 

@@ -88,8 +88,18 @@ export function fakeKnowledge(docs: KnowledgeDocumentSummary[] = []) {
     async addUpload(fileName, content) {
       uploads.push({ fileName, content });
       const id = fileName.replace(/\.\w+$/, '');
-      docs.push({ id, title: fileName, kind: 'doc', topic: 'commune', lang: 'vi', source: 'Tải lên', updated: null, reviewedBy: null, path: `uploads/${fileName}`, chunks: 1, indexedAt: new Date() });
+      docs.push({ id, title: fileName, kind: 'doc', topic: 'commune', lang: 'vi', source: 'Tải lên', updated: null, reviewedBy: null, path: `uploads/${fileName}`, chunks: 1, indexedAt: new Date(), origin: 'staff', editorNote: null, reviewBy: null });
       return { id };
+    },
+    async removeDocument(docId) {
+      const i = docs.findIndex((x) => x.id === docId && x.origin === 'staff');
+      if (i < 0) return false;
+      docs.splice(i, 1);
+      return true;
+    },
+    async getDocument(docId) {
+      const d = docs.find((x) => x.id === docId);
+      return d ? { ...d, body: '' } : null;
     },
     async markReviewed(docId, reviewer) {
       const d = docs.find((x) => x.id === docId);

@@ -29,7 +29,7 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     [{ id: 'g1', label: 'giá vé "Hang Bua" bao nhiêu', distinctUsers: 4, examples: ['gia ve hang bua', 'vé vào hang bua <bao nhiêu>'], lastAskedAt: new Date() }],
   );
   const knowledge = fakeKnowledge([
-    { id: 'faq-hang-bua-vi-tri', title: 'Hang Bua ở đâu?', kind: 'faq', topic: 'tourism', lang: 'vi', source: 'Báo Nghệ An', updated: '2026-11-27', reviewedBy: null, path: 'faq/tourism/hang-bua.md', chunks: 1, indexedAt: new Date() },
+    { id: 'faq-hang-bua-vi-tri', title: 'Hang Bua ở đâu?', kind: 'faq', topic: 'tourism', lang: 'vi', source: 'Báo Nghệ An', updated: '2026-11-27', reviewedBy: null, path: 'faq/tourism/hang-bua.md', chunks: 1, indexedAt: new Date(), origin: 'bundled', editorNote: null, reviewBy: null },
   ]);
   const delivery = fakeDelivery([{ id: '41', createdAt: new Date(), purpose: 'reply', attempts: 8, status: 'dead', lastError: 'Zalo -230: <user not follower>' }], [
     { id: '9', receivedAt: new Date(), eventName: 'user_send_text', attempts: 8, lastError: 'boom' },

@@ -80,7 +80,7 @@ ${groups.map(
     } catch (err) {
       return draftPage(req, reply, markdown, (err as Error).message, 400);
     }
-    await deps.knowledge.addUpload(checked.fileName, Buffer.from(markdown, 'utf8'));
+    await deps.knowledge.addUpload(checked.fileName, Buffer.from(markdown, 'utf8'), { title: '', topic: '', source: '' }, req.staff!.username);
     await auth.audit(req, 'knowledge.draft_saved', checked.id);
     return reply.redirect('/admin/knowledge?ok=draft-saved', 303);
   });

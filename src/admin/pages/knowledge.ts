@@ -115,7 +115,7 @@ ${editor
     if (!content.length) return render(req, reply, 'Tệp rỗng.', 400);
     let id: string;
     try {
-      ({ id } = await knowledge.addUpload(name, content));
+      ({ id } = await knowledge.addUpload(name, content, { title: '', topic: '', source: '' }, req.staff!.username));
     } catch (err) {
       req.log.warn({ err }, 'upload rejected');
       return render(req, reply, `Không lập chỉ mục được tệp ${name}: ${err instanceof Error ? err.message : 'lỗi không rõ'}`, 400);
