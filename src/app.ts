@@ -99,6 +99,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     knowledge: answers.knowledge,
     pipeline: answers.pipeline,
     delivery,
+    // The banner on every page: an OA-wide failure holding every send (breaker open) is "down",
+    // other open channel alerts (token problems) are "degraded"; the alert text is already Vietnamese.
+    channelStatus: async () => {
+      const s = await zalo.channelStatus();
+      if (!s.sending) return { state: 'down', message: s.alerts[0]?.message ?? null, since: s.breaker.since };
+      return s.alerts.length ? { state: 'degraded', message: s.alerts[0]!.message, since: s.alerts[0]!.createdAt } : { state: 'ok' };
+    },
   });
   // The insights JSON API uses absolute /admin/api/… paths, so it sits on the root instance; the
   // guards read the session cookie from the header themselves and need no cookie plugin there.
