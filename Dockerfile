@@ -37,5 +37,6 @@ EXPOSE 3000
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
-# --liftoff-only: PGlite's WebAssembly on V8's baseline compiler only (README "Memory")
-CMD ["node", "--liftoff-only", "dist/server.js"]
+# --liftoff-only: PGlite's WebAssembly on V8's baseline compiler only; --max-semi-space-size=4:
+# a small young generation on the main thread (README "Memory")
+CMD ["node", "--liftoff-only", "--max-semi-space-size=4", "dist/server.js"]

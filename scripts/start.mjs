@@ -3,7 +3,8 @@
 // running the TypeScript through tsx (README "Production build" has the numbers), and a fresh
 // clone still needs only `npm ci && npm start`. Concurrent starts take turns building (a lock
 // directory), and the service itself runs in this process (signals reach it directly).
-// package.json runs this with --liftoff-only: PGlite's WebAssembly stays on V8's baseline compiler.
+// package.json runs this with --max-semi-space-size=4 (a small young generation: −30 MB RSS at
+// rest) and --liftoff-only: PGlite's WebAssembly stays on V8's baseline compiler.
 // TurboFan's second copy of PostgreSQL's code cost ~60 MB RSS (194 → 132 MB for an open database)
 // and its background compiles competed with the service on 2 cores; the embedded database's
 // queries are small, and answering is JavaScript, which the flag does not touch.

@@ -25,6 +25,8 @@ export interface AnswerPoolOptions {
   concurrentPerThread?: number;
   /** A fresh snapshot for a worker that has none (a worker restarted after a crash). */
   source: () => Promise<KnowledgeSnapshot>;
+  /** Young-generation limit of each worker's V8 heap, in MB. */
+  youngGenerationMb?: number;
   /** How long load() waits for every worker to build the new engine before switching anyway. */
   loadTimeoutMs?: number;
 }
@@ -60,6 +62,9 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
     // Piscina's default idles workers in Atomics.wait, which blocks their event loop: they could
     // not receive a snapshot (and build the next engine) while no question is running.
     atomics: 'disabled',
+    // a small young generation: answering allocates short-lived objects only, and the default
+    // (up to 3 × 16 MB semi-spaces per isolate) stays resident once grown
+    resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb ?? 8 },
     workerData: { channel: channelName, config: opts.config } satisfies PoolWorkerData,
   });
   const channel = new BroadcastChannel(channelName);
