@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/types.js';
 import { createReadiness, healthRoutes, type Readiness } from './http/health.js';
+import { localAskRoutes } from './http/local-ask.js';
 import { loggerOptions, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { housekeepingTask } from './channel/housekeeping.js';
@@ -20,6 +21,8 @@ export interface AppDeps {
   /** A pino logger to use, or false for silence (tests). Default: one built from config. */
   logger?: Logger | false;
   metrics?: Metrics;
+  /** Embedded database: the token of the loopback endpoint that `ask`/`chat` use while this server owns DATA_DIR. */
+  localAskToken?: string;
 }
 
 /** Something that runs beside the HTTP server (workers, pollers): started after readiness. */
@@ -63,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // answers.pipeline answers questions (Zalo worker, try-the-bot); answers.knowledge is the dashboard's KnowledgeAdmin.
   const answers = createAnswerService({ db, config, log, metrics });
   preparations.push({ name: 'knowledge index', run: () => answers.prepare() });
+  if (deps.localAskToken) localAskRoutes(app, { token: deps.localAskToken, pipeline: () => answers.pipeline });
   // live reload: LISTEN/NOTIFY + version poll; stopping it also stops the answer worker threads
   background.push({ name: answers.watcher.name, start: () => answers.watcher.start(), stop: () => answers.close() });
 
