@@ -3,7 +3,7 @@
 // share of words that are Vietnamese syllables or chat shorthand against English function words;
 // very short messages ("ok", "hello", "cam on") keep the conversation's last confident language.
 import type { Lang } from '../answer/types.js';
-import { fold, hasDiacritics, normalize, words } from './normalize.js';
+import { fold, hasDiacritics, normalize, safeNFC, words } from './normalize.js';
 import { SHORTHAND } from './shorthand.js';
 
 const VI_SYLLABLE =
@@ -69,7 +69,7 @@ export function detectLang(text: string, lastLang?: Lang): LangGuess {
  * syllables and rarely more than one or two of these words.
  */
 function englishAroundNames(text: string): boolean {
-  const raw = (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
+  const raw = (safeNFC(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
   const marked = raw.filter((w) => hasDiacritics(w.toLowerCase()));
   const plain = raw.length - marked.length;
   const english = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && EN_WORDS.has(w.toLowerCase())).length;
