@@ -21,65 +21,9 @@ import { fold, foldNormalized, hasDiacritics, isBlank, normalize, words } from '
 import { detectLang } from '../../src/text/lang.js';
 import { analyzeQuery, documentTerms, expandedFolded } from '../../src/text/terms.js';
 import { entitiesOf } from '../../src/text/entities.js';
+import { FLOOR_MS, growth, MAX_RATIO, UNITS } from './growth.js';
 
 const SEED = 16_016;
-const REPEATS = 3;
-const MAX_RATIO = 3;
-const FLOOR_MS = 15;
-
-/** Repeating units of the security review's adversarial inputs. */
-const UNITS: string[] = [
-  '1', // a run of digits
-  'a', // a run of one letter
-  'ạ', // a run of one accented letter
-  '１', // fullwidth digits
-  '1.', // "1.1.1.…"
-  '1 ', // digits one at a time
-  ' ', // spaces
-  '.', // dots
-  '-', // dashes
-  '1-',
-  ' - ',
-  '\u200b', // zero-width spaces
-  'a\u200b',
-  '😀', // emoji
-  '👨‍👩‍👧', // ZWJ emoji sequence
-  'aб中ạ1 ', // mixed scripts
-  '\u0301\u0323', // alternating combining marks (canonical reordering)
-  '@',
-  'a@',
-  'a.',
-  '0912 345 678 ',
-  'Hang Bua ở đâu? ',
-];
-
-function sized(unit: string, chars: number): string {
-  return unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars);
-}
-
-function timeOnce(fn: (s: string) => unknown, s: string, times: number): number {
-  const t0 = performance.now();
-  for (let i = 0; i < times; i++) fn(s);
-  return performance.now() - t0;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** big-input time / (10 × small-input time), interleaved medians. */
-function growth(fn: (s: string) => unknown, unit: string, small: number): { ratio: number; bigMs: number } {
-  const a = sized(unit, small);
-  const b = sized(unit, small * 10);
-  fn(a); // warm up (JIT, regex compilation)
-  const smallRuns: number[] = [];
-  const bigRuns: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    smallRuns.push(timeOnce(fn, a, 10));
-    bigRuns.push(timeOnce(fn, b, 1));
-  }
-  const bigMs = median(bigRuns);
-  return { ratio: bigMs / Math.max(median(smallRuns), 0.05), bigMs };
-}
-
 const unitArb = fc.oneof(fc.constantFrom(...UNITS), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }));
 
 function assertLinear(fn: (s: string) => unknown, small: number, randomRuns: number) {
