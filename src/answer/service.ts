@@ -1,6 +1,7 @@
 // createAnswerService: the knowledge index, retrieval and the answer pipeline as one unit for
 // buildApp and the CLIs. prepare() indexes knowledge/ when files changed (the first start indexes
 // everything, later starts only what changed) and loads the in-memory index.
+import fs from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { KnowledgeAdmin } from '../admin/sources.js';
@@ -11,10 +12,12 @@ import type { Metrics } from '../metrics.js';
 import { createKnowledgeAdmin } from '../knowledge/admin.js';
 import { ingestKnowledge, type IngestResult, type KnowledgeRoots } from '../knowledge/ingest.js';
 import { loadChunks, loadDocuments, loadModelVectors } from '../knowledge/store.js';
-import { createEmbeddings, l2normalize, hashEmbed, type EmbeddingsChoice } from '../retrieval/embeddings.js';
-import { KnowledgeIndex, pgvectorSearcher, type DenseSearcher } from '../retrieval/knowledge-index.js';
+import { createEmbeddings, type EmbeddingsChoice } from '../retrieval/embeddings.js';
+import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import { loadAssistantData } from './assistant-data.js';
+import { createAnswerEngine, type AnswerEngine } from './engine.js';
 import { createRephraser } from './llm-composer.js';
-import { createPipeline, DEFAULT_THRESHOLDS, type Rephraser } from './pipeline.js';
+import type { Rephraser } from './pipeline.js';
 import type { AnswerPipeline } from './types.js';
 
 export interface AnswerServiceDeps {
@@ -46,9 +49,8 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
     uploadsDir: deps.roots?.uploadsDir ?? path.join(config.dataDir, 'uploads'),
     extra: deps.roots?.extra,
   };
-  let current: KnowledgeIndex | null = null;
+  let current: AnswerEngine | null = null;
   let embeddings: EmbeddingsChoice | null = null;
-  let dense: DenseSearcher | null = null;
   // ingests are serialised: the dashboard's re-index and an upload must not interleave
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -72,12 +74,13 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
     const choice = await getEmbeddings();
     const [docs, chunks] = await Promise.all([loadDocuments(db), loadChunks(db)]);
     const vectors = choice.local ? undefined : await loadModelVectors(db, choice.model);
-    const next = new KnowledgeIndex(docs, chunks, vectors);
-    current = next;
-    // PostgreSQL: pgvector does the k-NN (the stored local vectors); embedded: the in-memory copy is faster
-    dense = choice.local && db.kind === 'postgres'
-      ? pgvectorSearcher(async (sql, params) => (await db.query<{ id: string; score: number }>(sql, params)).rows)
-      : next.memorySearcher();
+    // the answer engine over a plain snapshot (answer helper's minimal edit; the runtime helper owns this file)
+    const engine = await createAnswerEngine(
+      { version: 0, documents: docs, chunks, vectors, assistant: fs.existsSync(path.join(roots.knowledgeDir, '_assistant')) ? loadAssistantData(roots.knowledgeDir) : undefined },
+      { config, log, rephraser },
+    );
+    current = engine;
+    const next = engine.index;
     docsGauge?.set(next.documents.size);
     unitsGauge?.set(next.size);
     log.info({ documents: next.documents.size, units: next.size, embeddings: choice.model }, 'knowledge index loaded');
@@ -102,25 +105,12 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
 
   const rephraser = deps.rephraser !== undefined ? deps.rephraser : createRephraser(config, log);
 
-  const pipeline = createPipeline({
-    index: () => {
+  const pipeline: AnswerPipeline = {
+    answer(question, ctx) {
       if (!current) throw new Error('knowledge index not loaded yet (prepare() has not finished)');
-      return current;
+      return current.answer(question, ctx);
     },
-    embedQuery: async (text) => {
-      const choice = await getEmbeddings();
-      if (choice.local) return hashEmbed(text);
-      try {
-        return l2normalize(await choice.embeddings.embedQuery(text));
-      } catch (err) {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'query embedding failed; lexical retrieval only');
-        return null;
-      }
-    },
-    dense: () => dense,
-    thresholds: { ...DEFAULT_THRESHOLDS, minConfidence: config.ANSWER_MIN_CONFIDENCE },
-    rephraser,
-  });
+  };
 
   const knowledge = createKnowledgeAdmin({ db, roots, reindex: (onProgress) => runIngest(undefined, onProgress) });
 
@@ -133,7 +123,7 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
     ingest: (opts = {}) => runIngest(opts.extra, opts.onProgress),
     index() {
       if (!current) throw new Error('knowledge index not loaded yet');
-      return current;
+      return current.index;
     },
   };
 }

@@ -33,6 +33,10 @@ ${result
     ${result.misconception ? html`<dt>Nhận định sai</dt><dd>${result.misconception.claim} <span class="muted">(${result.misconception.id})</span></dd>` : ''}
     <dt>Thời gian</dt><dd>${Math.round(result.latencyMs)} ms</dd>
   </dl>
+  ${result.trace?.length
+    ? html`<details open><summary>Các bước trợ lý đã làm (trace)</summary><ol class="small" id="try-trace">${result.trace.map((t) => html`<li><strong>${t.step}</strong> <span class="badge">${t.decision === 'final' ? 'quyết định' : 'tiếp tục'}</span> ${t.note ?? ''}</li>`)}</ol></details>`
+    : ''}
+  ${result.rumour ? html`<p class="muted" id="try-rumour">Tin đồn chưa có bài đính chính (rumour): ${result.misconception?.id ?? ''}</p>` : ''}
   ${result.retrieved.length
     ? html`<details><summary>Các đoạn tìm được</summary><ol>${result.retrieved.slice(0, 5).map((c) => html`<li><strong>${c.title}</strong> <span class="muted">(${c.score.toFixed(3)})</span><p class="small">${c.text.slice(0, 400)}</p></li>`)}</ol></details>`
     : ''}
