@@ -2,7 +2,7 @@
 // the same data-directory rule. A CLI never opens an embedded data directory that a running
 // server owns; it stops with a clear message instead.
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { DataDirBusyError } from '../db/lock.js';
+import { DataDirBusyError, DataDirError } from '../db/lock.js';
 import type { AnswerPipeline } from '../answer/types.js';
 import { readLocalAskFile, remotePipeline } from '../http/local-ask.js';
 import { migrate } from '../db/migrate.js';
@@ -27,12 +27,12 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** The configured database, or exit 3 when another process owns the embedded data directory. */
+/** The configured database, or exit 3 when another process owns the embedded data directory or it is not writable. */
 export async function openDbOrExit(config: Config, hint = ''): Promise<Db> {
   try {
     return await openDb(config);
   } catch (err) {
-    if (err instanceof DataDirBusyError) {
+    if (err instanceof DataDirError) {
       console.error(hint ? `${err.message}\n${hint}` : err.message);
       process.exit(3);
     }
