@@ -1,4 +1,4 @@
-// PII redaction for anything a citizen typed before it is stored or logged (Decree 13/2023/NĐ-CP):
+// PII redaction for anything a citizen typed before it is stored or logged (Law 91/2025/QH15 and Decree 356/2025/NĐ-CP on personal data):
 // Vietnamese phone numbers, citizen id numbers (12-digit CCCD, 9-digit CMND), passport numbers and
 // e-mail addresses become placeholders.
 //
