@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import type { AnswerPipeline } from '../answer/types.js';
+import type { PeopleLoop } from '../loop/people-loop.js';
 import type { Config } from '../config.js';
 import { ADMIN_PREFIX, isUnsafeMethod, type StaffAuth } from './auth.js';
 import { html } from './html.js';
@@ -20,6 +21,7 @@ import { flagRoutes } from './pages/flags.js';
 import { knowledgeRoutes } from './pages/knowledge.js';
 import { loginRoutes } from './pages/login.js';
 import { overviewRoutes } from './pages/overview.js';
+import { peopleRoutes } from './pages/people.js';
 import { questionRoutes } from './pages/questions.js';
 import { tryRoutes } from './pages/try.js';
 import type { DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
@@ -32,6 +34,8 @@ export interface DashboardDeps {
   knowledge?: KnowledgeAdmin;
   delivery?: DeliveryAdmin;
   pipeline?: AnswerPipeline;
+  /** People in the loop: staff replies, takeovers, reactions, data-subject requests (src/loop). */
+  loop?: PeopleLoop;
   /** More routes inside the /admin context (the insights JSON API), registered with the same cookies and headers. */
   extraRoutes?: (admin: FastifyInstance) => void | Promise<void>;
   /** Login attempts per minute per client address (default 20). */
@@ -127,6 +131,7 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
   knowledgeRoutes(admin, deps);
   tryRoutes(admin, deps);
   deliveryRoutes(admin, deps);
+  peopleRoutes(admin, deps);
   auditRoutes(admin, deps);
   if (deps.extraRoutes) await deps.extraRoutes(admin);
 }

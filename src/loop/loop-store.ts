@@ -342,3 +342,21 @@ export async function scrubSessions(q: Queryable, seenBefore: Date, now: Date): 
   await q.query(`DELETE FROM pending_confirmation WHERE expires_at <= $1`, [now]);
   await q.query(`DELETE FROM conversation_handoff WHERE paused_until <= $1`, [now]);
 }
+
+export interface QuestionSummary {
+  id: number;
+  askedAt: Date;
+  question: string | null;
+  answer: string | null;
+  outcome: string;
+  heldForStaff: boolean;
+}
+
+export async function questionSummary(q: Queryable, id: number): Promise<QuestionSummary | null> {
+  const r = await q.query<{ id: string; asked_at: Date; question_text: string | null; answer_text: string | null; outcome: string; held_for_staff: boolean }>(
+    `SELECT id, asked_at, question_text, answer_text, outcome, held_for_staff FROM question_log WHERE id = $1`,
+    [id],
+  );
+  const x = r.rows[0];
+  return x ? { id: Number(x.id), askedAt: new Date(x.asked_at), question: x.question_text, answer: x.answer_text, outcome: x.outcome, heldForStaff: x.held_for_staff } : null;
+}

@@ -74,6 +74,7 @@ export interface PeopleLoop {
   onReaction(q: Queryable, r: { msgId: string; icon: string; at: Date }): Promise<boolean>;
 
   // --- staff-facing ---
+  questionSummary(questionId: number): Promise<store.QuestionSummary | null>;
   replyWindow(questionId: number): Promise<ReplyWindow>;
   staffReply(p: { questionId: number; text: string; staff: string }): Promise<{ queued: boolean; billed: boolean; reason?: 'no_address' | 'window_closed' }>;
   listPaused(): Promise<store.PausedConversation[]>;
@@ -178,6 +179,8 @@ export function createPeopleLoop(deps: PeopleLoopDeps): PeopleLoop {
     async onReaction(q, r) {
       return store.recordReaction(q, { zaloMessageId: r.msgId, icon: r.icon, sentiment: data.sentimentOf(r.icon), at: r.at });
     },
+
+    questionSummary: (questionId) => store.questionSummary(db, questionId),
 
     async replyWindow(questionId) {
       const found = await addressOfQuestion(questionId);

@@ -7,7 +7,7 @@ import { LANG_LABEL, label, OUTCOME_LABEL, TOPIC_LABEL } from '../labels.js';
 import { page } from '../layout.js';
 import type { PageDeps } from '../plugin.js';
 import type { QuestionFilter } from '../sources.js';
-import { sendPage, unavailable, vnDayStart, vnToday } from './common.js';
+import { can, sendPage, unavailable, vnDayStart, vnToday } from './common.js';
 
 export const PAGE_SIZE = 50;
 
@@ -80,7 +80,8 @@ export function questionRoutes(admin: FastifyInstance, deps: PageDeps): void {
         (r) => html`<tr>
     <td class="nowrap">${formatDateTime(r.askedAt)}</td>
     <td><span class="citizen">${r.question ?? '(đã xóa theo thời hạn lưu trữ)'}</span>
-      ${r.answer ? html`<details><summary>Câu trả lời</summary><pre class="zalo">${r.answer}</pre>${r.sources.length ? html`<p class="muted">Nguồn: ${r.sources.map((s) => s.title).join('; ')}</p>` : ''}</details>` : ''}</td>
+      ${r.answer ? html`<details><summary>Câu trả lời</summary><pre class="zalo">${r.answer}</pre>${r.sources.length ? html`<p class="muted">Nguồn: ${r.sources.map((s) => s.title).join('; ')}</p>` : ''}</details>` : ''}
+      ${r.channel === 'zalo' && can(req, 'editor') ? html`<a class="button-link" href="/admin/questions/${r.id}/reply">Trả lời người hỏi</a>` : ''}</td>
     <td><span class="badge badge-${r.outcome}">${label(OUTCOME_LABEL, r.outcome)}</span></td>
     <td>${label(TOPIC_LABEL, r.topic)}</td>
     <td>${r.lang}</td>
