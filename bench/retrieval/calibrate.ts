@@ -25,7 +25,7 @@ try {
   for (const minConfidence of [0.3, 0.35, 0.4, 0.45, 0.5]) {
     for (const misconceptionWithRequires of [0.35, 0.4, 0.45, 0.5, 0.55]) {
       const t = { ...DEFAULT_THRESHOLDS, minConfidence, misconceptionWithRequires };
-      const p = createPipeline({ index: () => index, embedQuery: async (s) => hashEmbed(s), dense: () => index.memorySearcher(), thresholds: t });
+      const p = createPipeline({ index: () => index, lex: () => index.lex, embedQuery: async (s) => hashEmbed(s), dense: () => index.memorySearcher(), thresholds: t });
       const ok: Record<string, [number, number]> = {};
       for (const q of qs) {
         const r = await p.answer(q.q);

@@ -19,8 +19,8 @@ try {
   const svc = createAnswerService({ db, config, log: cliLogger(config) });
   await svc.prepare();
   const index = svc.index();
-  const text = stripInjection(question).text;
-  const q = analyzeQuery(text);
+  const text = stripInjection(question, index.lex).text;
+  const q = analyzeQuery(text, index.lex);
   const cands = await index.retrieve(q, hashEmbed(text), index.memorySearcher(), 15);
   const f = (x: number) => x.toFixed(2);
   for (const c of cands) {

@@ -4,9 +4,9 @@ import { sentences } from '../knowledge/chunk.js';
 import { fold, hasDiacritics } from '../text/normalize.js';
 import type { IndexedDocument, IndexedUnit } from '../retrieval/knowledge-index.js';
 import { documentTerms, type QueryAnalysis } from '../text/terms.js';
+import type { Lexicon } from '../text/lexicon.js';
 import type { Lang } from './types.js';
 
-export const EN_NOTE = '(This information is only available in Vietnamese.)';
 const MAX_PASSAGE_CHARS = 600;
 /** A line naming the question's number is preferred while it matches at least this share of the best line's score. */
 const NUMBER_LINE_SHARE = 0.6;
@@ -81,8 +81,8 @@ export function hasMoreThanFirstSentence(text: string): boolean {
 }
 
 /** Does this text open by saying the fact is not published / not available (so no number should be given)? */
-export function saysNotPublished(text: string): boolean {
-  return NOT_PUBLISHED.test(firstSentence(text));
+export function saysNotPublished(text: string, lex: Lexicon): boolean {
+  return notPublished(firstSentence(text), lex);
 }
 
 /**
@@ -91,9 +91,9 @@ export function saysNotPublished(text: string): boolean {
  * answers often lead with the former commune's figure and only then say the new one is unknown:
  * that lead answers a question about the former commune, not this one.
  */
-export function notPublishedForCurrent(normalizedQuestion: string, text: string): string | null {
+export function notPublishedForCurrent(normalizedQuestion: string, text: string, lex: Lexicon): string | null {
   if (!asksAboutCurrent(normalizedQuestion) || asksAboutFormer(normalizedQuestion)) return null;
-  return sentences(text).find((s) => NOT_PUBLISHED.test(s))?.trim() ?? null;
+  return sentences(text).find((s) => notPublished(s, lex))?.trim() ?? null;
 }
 
 export function asksAboutCurrent(normalized: string): boolean {
@@ -108,12 +108,12 @@ export function asksAboutCurrent(normalized: string): boolean {
  * 2026") and says that it is not published, or null. A table passage often holds the published years
  * and one "not found" line for the year asked about.
  */
-export function notPublishedSentence(text: string, numbers: readonly string[]): string | null {
+export function notPublishedSentence(text: string, numbers: readonly string[], lex: Lexicon): string | null {
   if (numbers.length === 0) return null;
   for (const line of text.split('\n')) {
     for (const s of sentences(line)) {
       const f = ` ${fold(s).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-      if (numbers.every((n) => f.includes(` ${n} `)) && NOT_PUBLISHED.test(s)) return s.trim();
+      if (numbers.every((n) => f.includes(` ${n} `)) && notPublished(s, lex)) return s.trim();
     }
   }
   return null;
@@ -129,7 +129,12 @@ export function asksAboutFormer(normalized: string): boolean {
   return /\b(truoc (khi )?(sap nhap|sap xep|nhap|2025|thang 7)|former|old|previous|before (the )?(merger|2025|july))\b/.test(fold(normalized));
 }
 
-// Only sentences about the sources or the assistant ("not published", "not in the sources we have"),
-// never a plain negative fact ("Chưa có thông tin COC được ký" answers "has the COC been signed?").
-const NOT_PUBLISHED =
-  /(chưa được công bố|chưa công bố|chưa có trong (các )?nguồn|không có trong (các )?nguồn|trợ lý (chưa|không) (có|tìm thấy|nắm|đưa)|chưa tìm thấy (thông báo|danh sách|nguồn|văn bản)|chưa có nguồn|chưa có thông tin (đã )?(được )?kiểm chứng|no verified information|not (been )?published|not in (the|our) (verified )?sources|we have not found|we do not have (any )?(verified )?information|we don't have (any )?(verified )?information|cannot give)/i;
+/**
+ * A sentence about the sources or the assistant ("not published", "not in the sources we have",
+ * knowledge/_assistant/replies.yml), never a plain negative fact ("Chưa có thông tin COC được ký"
+ * answers "has the COC been signed?").
+ */
+export function notPublished(sentence: string, lex: Lexicon): boolean {
+  const s = sentence.toLowerCase();
+  return lex.notPublished.some((m) => s.includes(m));
+}

@@ -3,14 +3,18 @@
 // database, so the same engine runs in the main thread (tests, CLIs) or inside a worker thread
 // (the service answers off the HTTP event loop), and a reload builds a new engine from a new
 // snapshot and swaps it in while answers in flight finish on the old one.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { StoredChunkRow, StoredDocumentRow } from '../knowledge/store.js';
 import { createEmbeddings, hashEmbed, l2normalize } from '../retrieval/embeddings.js';
 import { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import { compileLexicon, type Lexicon } from '../text/lexicon.js';
+import { AssistantDataSchema, bundledAssistantData, loadAssistantData, type AssistantData } from './assistant-data.js';
 import { createRephraser } from './llm-composer.js';
 import { createPipeline, DEFAULT_THRESHOLDS, type Rephraser } from './pipeline.js';
-import type { AnswerPipeline } from './types.js';
+import type { AnswerPipeline, Lang } from './types.js';
 
 /** Everything an engine needs, as plain data (postMessage-able). */
 export interface KnowledgeSnapshot {
@@ -20,8 +24,11 @@ export interface KnowledgeSnapshot {
   chunks: StoredChunkRow[];
   /** Remote-model vectors by chunk id, when a remote embeddings model is configured. */
   vectors?: Map<string, Float32Array>;
-  /** The assistant's vocabularies and canned text (knowledge/_assistant), validated when loaded. */
-  assistant?: unknown;
+  /**
+   * The assistant's vocabularies and canned text: `loadAssistantData(knowledgeDir)` (validated
+   * again here). When absent, the engine reads `<KNOWLEDGE_DIR>/_assistant`, else the bundled copy.
+   */
+  assistant?: AssistantData | unknown;
 }
 
 export type EngineConfig = Pick<Config, 'ANSWER_MIN_CONFIDENCE'> & Partial<Config>;
@@ -29,6 +36,9 @@ export type EngineConfig = Pick<Config, 'ANSWER_MIN_CONFIDENCE'> & Partial<Confi
 export interface AnswerEngine extends AnswerPipeline {
   readonly version: number;
   readonly index: KnowledgeIndex;
+  readonly lexicon: Lexicon;
+  /** The welcome text of knowledge/_assistant/replies.yml (for the channel's first message). */
+  welcome(lang: Lang): string;
 }
 
 export interface AnswerEngineOptions {
@@ -38,9 +48,21 @@ export interface AnswerEngineOptions {
   rephraser?: Rephraser | null;
 }
 
+function assistantDataFor(snapshot: KnowledgeSnapshot, config: EngineConfig): AssistantData {
+  if (snapshot.assistant !== undefined && snapshot.assistant !== null) {
+    const r = AssistantDataSchema.safeParse(snapshot.assistant);
+    if (!r.success) throw new Error(`knowledge snapshot: invalid assistant data (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
+    return r.data;
+  }
+  const dir = config.knowledgeDir;
+  if (dir && fs.existsSync(path.join(dir, '_assistant'))) return loadAssistantData(dir);
+  return bundledAssistantData();
+}
+
 export async function createAnswerEngine(snapshot: KnowledgeSnapshot, opts: AnswerEngineOptions): Promise<AnswerEngine> {
   const { config, log } = opts;
-  const index = new KnowledgeIndex(snapshot.documents, snapshot.chunks, snapshot.vectors);
+  const lexicon = compileLexicon(assistantDataFor(snapshot, config));
+  const index = new KnowledgeIndex(snapshot.documents, snapshot.chunks, snapshot.vectors, lexicon);
   const remote = snapshot.vectors && config.EMBEDDINGS_PROVIDER && config.EMBEDDINGS_PROVIDER !== 'local'
     ? await createEmbeddings(config as Config)
     : null;
@@ -48,6 +70,7 @@ export async function createAnswerEngine(snapshot: KnowledgeSnapshot, opts: Answ
   const dense = index.memorySearcher();
   const pipeline = createPipeline({
     index: () => index,
+    lex: () => lexicon,
     embedQuery: async (text) => {
       if (!remote || remote.local) return hashEmbed(text);
       try {
@@ -61,5 +84,11 @@ export async function createAnswerEngine(snapshot: KnowledgeSnapshot, opts: Answ
     thresholds: { ...DEFAULT_THRESHOLDS, minConfidence: config.ANSWER_MIN_CONFIDENCE },
     rephraser,
   });
-  return { version: snapshot.version, index, answer: (q, ctx) => pipeline.answer(q, ctx) };
+  return {
+    version: snapshot.version,
+    index,
+    lexicon,
+    welcome: (lang) => lexicon.data.replies[lang].welcome.replace('{topics}', lexicon.data.replies[lang].topics),
+    answer: (q, ctx) => pipeline.answer(q, ctx),
+  };
 }

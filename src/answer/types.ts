@@ -24,7 +24,14 @@ export interface AnswerResult {
   outcome: Outcome;
   lang: Lang;
   sources: SourceRef[];
+  /**
+   * The false claim caught: a curated misconception's id, or for a claim no entry corrects
+   * "rumour-<kind>" (rumour-sovereignty, rumour-border-change, rumour-scam, rumour-unverified…),
+   * with `rumour: true` so insights can count and group the uncurated ones for staff to curate.
+   */
   misconception: { id: string; claim: string } | null;
+  /** Set when the reply treats the message as an uncurated rumour or a scam (no curated correction). */
+  rumour?: boolean;
   /** 0..1, calibrated on the labelled set in test/fixtures. */
   confidence: number;
   topic: string | null;

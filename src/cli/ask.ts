@@ -28,6 +28,9 @@ export function toJsonLine(r: AnswerResult): string {
     misconception: r.misconception,
     confidence: r.confidence,
     topic: r.topic,
+    rumour: r.rumour ?? false,
+    trace: r.trace ?? [],
+    conversation: r.conversation ?? null,
   });
 }
 

@@ -1,12 +1,11 @@
 // The in-memory retrieval index: every knowledge unit with its BM25 terms (src/text/terms.ts) and
 // its dense vector (from pgvector), built at start-up from the database and rebuilt after ingest.
 // Hybrid search = BM25 ⊕ dense, fused by reciprocal rank (Cormack et al. 2009, k = 60).
-import { OFF_DOMAIN_TERMS, OFF_DOMAIN_WEIGHT } from '../text/off-domain.js';
-import { PLACE_TERMS } from '../text/places.js';
 import { unitIndexText } from '../knowledge/ingest.js';
 import { parseVector, type StoredChunkRow, type StoredDocumentRow } from '../knowledge/store.js';
 import type { DocMeta, ParsedDocument, UnitRole } from '../knowledge/types.js';
-import { foldKey, documentTerms, FILLERS, type QueryAnalysis } from '../text/terms.js';
+import { defaultLexicon, type Lexicon } from '../text/lexicon.js';
+import { foldKey, documentTerms, type QueryAnalysis, type QueryTerm } from '../text/terms.js';
 import { fold, normalize, words } from '../text/normalize.js';
 import { Bm25Index } from './bm25.js';
 import { cosine } from './embeddings.js';
@@ -55,6 +54,13 @@ export interface Candidate {
    * head noun ("thời tiết", "khách sạn", "giá vé") the matched text never mentions.
    */
   grounded: number;
+  /**
+   * The question names an off-domain topic (knowledge/_assistant/off-domain.yml) or another place
+   * (places.yml) that the matched text never speaks to: however much else matches, it does not
+   * answer the question. A feature: the select step decides.
+   */
+  uncoveredOffDomain: boolean;
+  uncoveredPlace: boolean;
 }
 
 /** Where dense neighbours come from: the in-memory copy, or pgvector (PostgreSQL path). */
@@ -63,6 +69,8 @@ export interface DenseSearcher {
 }
 
 const RRF_K = 60;
+/** BM25 weight of filler terms relative to content terms. */
+const FILLER_WEIGHT = 0.25;
 /** An off-domain group counts as spoken to when the text holds at least this share of it (a folded-only match is half). */
 const UNCOVERED_OFF_DOMAIN_SHARE = 0.75;
 
@@ -74,7 +82,12 @@ export class KnowledgeIndex {
   /** FAQ and misconception documents: every term of every unit (grounding is judged per document). */
   private readonly docTerms = new Map<string, Set<string>>();
 
-  constructor(docs: StoredDocumentRow[], chunks: StoredChunkRow[], vectors?: Map<string, Float32Array>) {
+  constructor(
+    docs: StoredDocumentRow[],
+    chunks: StoredChunkRow[],
+    vectors?: Map<string, Float32Array>,
+    readonly lex: Lexicon = defaultLexicon(),
+  ) {
     for (const d of docs) {
       this.documents.set(d.id, {
         id: d.id,
@@ -103,7 +116,7 @@ export class KnowledgeIndex {
         lang: c.lang,
         text: c.text,
         vector,
-        ownTerms: [...new Set(words(fold(normalize(c.text))).filter((w) => !FILLERS.has(w)).map(foldKey))],
+        ownTerms: [...new Set(words(fold(normalize(c.text))).filter((w) => !lex.fillers.has(w)).map(foldKey))],
         folded: '',
       };
       unit.folded = ` ${fold(normalize(unitIndexText(doc, unit)))} `;
@@ -148,13 +161,15 @@ export class KnowledgeIndex {
    * Returns candidates in fused order, with the features the router calibrates on.
    */
   async retrieve(q: QueryAnalysis, qvec: Float32Array | null, dense: DenseSearcher | null, limit = 30): Promise<Candidate[]> {
-    const lexical = this.bm25.search(q.terms, 60);
+    // question words and particles ("what is the", "cho mình hỏi") score, but lightly: many short
+    // phrasings share them, and they must not crowd out the one rare content word ("UNCLOS")
+    const lexical = this.bm25.search(q.terms.map((t) => (t.filler ? { term: t.term, weight: t.weight * FILLER_WEIGHT } : t)), 60);
     const denseHits = qvec && dense ? await dense.search(qvec, 60) : [];
     const byUnit = new Map<number, Candidate>();
     const get = (i: number): Candidate => {
       let c = byUnit.get(i);
       if (!c) {
-        c = { unit: this.units[i]!, index: i, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0 };
+        c = emptyCandidate(this.units[i]!, i);
         byUnit.set(i, c);
       }
       return c;
@@ -190,9 +205,9 @@ export class KnowledgeIndex {
         g = { bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0, num: 0, doc: 0 };
         groups.set(t.group, g);
       }
-      if (OFF_DOMAIN_TERMS.has(t.term)) g.offDomain = true;
-      if (t.weight === 1 && PLACE_TERMS.has(t.term)) g.place = true;
+      if (t.weight === 1 && this.lex.placeTerms.has(t.term)) g.place = true;
     }
+    for (const id of offDomainGroups(q, this.lex).keys()) groups.get(id)!.offDomain = true;
     const docTerms = this.docTerms.get(c.unit.doc.id);
     // a word typed with its marks ("quán") grounds fully only by its accented form; the folded form
     // ("quan" = quản, quan…) counts half
@@ -228,15 +243,15 @@ export class KnowledgeIndex {
     // grounding: the words of the question, plus any off-domain topic it names (src/text/off-domain.ts),
     // weighted up so that an uncovered "thời tiết" or "bóng đá" outweighs a covered "Hang Bua"
     const words = content.filter((g) => !g.bigram || g.offDomain || g.place);
-    const weightOf = (g: (typeof words)[number]) => (g.offDomain || g.place ? OFF_DOMAIN_WEIGHT : 1);
+    const weightOf = (g: (typeof words)[number]) => (g.offDomain || g.place ? this.lex.offDomainWeight : 1);
     const wd = words.reduce((s, g) => s + weightOf(g) * g.denom, 0);
     c.grounded = wd > 0 ? words.reduce((s, g) => s + weightOf(g) * g.doc, 0) / wd : 1;
     // an off-domain topic the matched text never speaks to ("làm căn cước", "giá vàng") is the head
     // of the question: however much else matches, the text does not answer it
-    if (words.some((g) => g.offDomain && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE)) c.grounded = 0;
+    c.uncoveredOffDomain = words.some((g) => g.offDomain && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE);
     // so is another place ("Hà Giang", "Đà Lạt", "xã Châu Hạnh") that the matched text never names:
     // the same words about Hang Bua do not answer it (src/text/places.ts)
-    if (words.some((g) => g.place && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE)) c.grounded = 0;
+    c.uncoveredPlace = words.some((g) => g.place && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE);
     // unit side: share of the unit's own content words that the question contains
     const qFolded = new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2)));
     const own = c.unit.ownTerms;
@@ -252,6 +267,44 @@ export class KnowledgeIndex {
     }
   }
 }
+
+/** A candidate with no features yet. */
+export function emptyCandidate(unit: IndexedUnit, index: number): Candidate {
+  return { unit, index, bm25: 0, bm25Rank: null, dense: 0, denseRank: null, rrf: 0, coverage: 0, bigramCoverage: 0, unitCoverage: 0, grounded: 0, uncoveredOffDomain: false, uncoveredPlace: false };
+}
+
+/**
+ * Off-domain topics the question names, by term group → topic id. A word typed with its marks
+ * matches only the accented form ("sơ đồ" is not "sổ đỏ"); a word typed without marks, and the
+ * expansions of shorthand (written accented by staff), match the folded form too.
+ */
+export function offDomainGroups(q: QueryAnalysis, lex: Lexicon): Map<number, string> {
+  const cached = offDomainCache.get(q);
+  if (cached) return cached;
+  const byGroup = new Map<number, QueryTerm[]>();
+  for (const t of q.terms) {
+    let list = byGroup.get(t.group);
+    if (!list) byGroup.set(t.group, (list = []));
+    list.push(t);
+  }
+  const out = new Map<number, string>();
+  for (const [g, terms] of byGroup) {
+    const typedA = terms.find((t) => t.weight === 1 && (t.term.startsWith('a:') || t.term.startsWith('A:')));
+    const typedF = terms.find((t) => t.weight === 1 && (t.term.startsWith('f:') || t.term.startsWith('F:')));
+    const plain = !typedA || (typedF !== undefined && typedA.term.slice(2) === typedF.term.slice(2));
+    for (const t of terms) {
+      const accentedKey = t.term.startsWith('a:') || t.term.startsWith('A:');
+      const hit = accentedKey ? lex.offDomainAccented.get(t.term) : plain || t.weight < 1 ? lex.offDomainFolded.get(t.term) : undefined;
+      if (hit) {
+        out.set(g, hit);
+        break;
+      }
+    }
+  }
+  offDomainCache.set(q, out);
+  return out;
+}
+const offDomainCache = new WeakMap<QueryAnalysis, Map<number, string>>();
 
 /** pgvector k-NN over the local vectors (used on PostgreSQL, where the round trip is cheap). */
 export function pgvectorSearcher(query: (sql: string, params: unknown[]) => Promise<Array<{ id: string; score: number }>>): DenseSearcher {

@@ -1,27 +1,12 @@
 // Language of a message: Vietnamese or English (reference/vietnamese-text.md §5). Off-the-shelf
 // detectors fail on unaccented Vietnamese, so this is a rule: any Vietnamese letter → vi; otherwise the
-// share of words that are Vietnamese syllables or chat shorthand against English function words;
+// share of words that are Vietnamese syllables or chat shorthand against English function words
+// (knowledge/_assistant/language.yml);
 // very short messages ("ok", "hello", "cam on") keep the conversation's last confident language.
 import type { Lang } from '../answer/types.js';
 import { fold, hasDiacritics, normalize, words } from './normalize.js';
-import { SHORTHAND } from './shorthand.js';
-
-const VI_SYLLABLE =
-  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?(oai|oay|oao|oeo|uay|uoi|uou|uya|uye|uyu|ieu|yeu|uye|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|a|e|i|o|u|y)(ch|nh|ng|c|m|n|p|t)?$/;
-
-/** Generic English function and chat words (not domain words: place names look Vietnamese either way). */
-const EN_WORDS = new Set(
-  ('the a an is are was were be been am do does did what which who whom whose where when why how ' +
-    'can could would should will shall may might must i you he she it we they me my your our their his her its ' +
-    'this that these those there here of in on at to from for with by about into over after before between ' +
-    'and or but not no yes if so than then too very much many any some all more most other ' +
-    'hello hi hey thanks thank please ok okay bye goodbye good morning evening night ' +
-    'get go visit need want know tell show find see have has had there time day year far long ' +
-    'cave festival border sea island islands law rights human people village commune province district ' +
-    'best way get bus car open price ticket fee near').split(/\s+/),
-);
-
-const NEUTRAL = new Set(['ok', 'oke', 'okay', 'okie', 'okela', 'hi', 'alo', 'haha', 'hihi', 'uh', 'um']);
+import { VI_SYLLABLE } from './keys.js';
+import { defaultLexicon, type Lexicon } from './lexicon.js';
 
 export interface LangGuess {
   lang: Lang;
@@ -30,18 +15,18 @@ export interface LangGuess {
 }
 
 /** Detects vi/en; `lastLang` is kept for short or undecided messages. */
-export function detectLang(text: string, lastLang?: Lang): LangGuess {
+export function detectLang(text: string, lastLang?: Lang, lex: Lexicon = defaultLexicon()): LangGuess {
   const norm = normalize(text);
-  if (hasDiacritics(norm)) return englishAroundNames(text) ? { lang: 'en', confident: true } : { lang: 'vi', confident: true };
+  if (hasDiacritics(norm)) return englishAroundNames(text, lex) ? { lang: 'en', confident: true } : { lang: 'vi', confident: true };
   const ws = words(fold(norm)).filter((w) => !/^\d+$/.test(w));
   if (ws.length === 0) return { lang: lastLang ?? 'vi', confident: false };
   // "ok", "hi": used by everyone; Vietnamese unless the conversation is already in English
-  if (ws.every((w) => NEUTRAL.has(w))) return { lang: lastLang ?? 'vi', confident: false };
+  if (ws.every((w) => lex.neutralWords.has(w))) return { lang: lastLang ?? 'vi', confident: false };
   let vi = 0;
   let en = 0;
   for (const w of ws) {
-    const isEn = EN_WORDS.has(w);
-    const isVi = VI_SYLLABLE.test(w) || w in SHORTHAND;
+    const isEn = lex.englishWords.has(w);
+    const isVi = VI_SYLLABLE.test(w) || lex.shorthand.has(w);
     if (isEn && !isVi) en++;
     else if (isVi && !isEn) vi++;
     else if (isEn && isVi) {
@@ -68,11 +53,11 @@ export function detectLang(text: string, lastLang?: Lang): LangGuess {
  * and English function words carry the sentence. Vietnamese sentences have many lower-case marked
  * syllables and rarely more than one or two of these words.
  */
-function englishAroundNames(text: string): boolean {
+function englishAroundNames(text: string, lex: Lexicon): boolean {
   const raw = (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
   const marked = raw.filter((w) => hasDiacritics(w.toLowerCase()));
   const plain = raw.length - marked.length;
-  const english = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && EN_WORDS.has(w.toLowerCase())).length;
+  const english = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase())).length;
   const onlyNames = marked.every((w) => w[0] !== w[0]!.toLowerCase());
   if (onlyNames && english >= 2 && english >= 0.3 * plain) return true;
   return english >= 3 && english >= 0.35 * plain && marked.length <= 0.4 * raw.length;

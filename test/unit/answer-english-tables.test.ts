@@ -4,6 +4,7 @@ import { requiresSatisfied } from '../../src/answer/pipeline.js';
 import { markdownSections, passages, tableRowSentence } from '../../src/knowledge/chunk.js';
 import type { IndexedUnit } from '../../src/retrieval/knowledge-index.js';
 import { analyzeQuery, expandedFolded } from '../../src/text/terms.js';
+import { defaultLexicon } from '../../src/text/lexicon.js';
 
 describe('English questions', () => {
   it('treats tag questions and hearsay openers as question words, not content', () => {
@@ -26,7 +27,7 @@ describe('English questions', () => {
     expect(requiresSatisfied(folded, [['not join'], ['convention']])).toBe(true);
   });
   it('recognises "not in our sources" as not published', () => {
-    expect(saysNotPublished('The names of the new commune’s leaders are not in our sources; please ask the commune office.')).toBe(true);
+    expect(saysNotPublished('The names of the new commune’s leaders are not in our sources; please ask the commune office.', defaultLexicon())).toBe(true);
   });
 });
 

@@ -33,6 +33,10 @@ ${result
     ${result.misconception ? html`<dt>Nhận định sai</dt><dd>${result.misconception.claim} <span class="muted">(${result.misconception.id})</span></dd>` : ''}
     <dt>Thời gian</dt><dd>${Math.round(result.latencyMs)} ms</dd>
   </dl>
+  ${result.trace?.length
+    ? html`<details open><summary>Các bước trợ lý đã làm (trace)</summary><ol class="small" id="try-trace">${result.trace.map((t) => html`<li><strong>${t.step}</strong> <span class="badge">${t.decision === 'final' ? 'quyết định' : 'tiếp tục'}</span> ${t.note ?? ''}</li>`)}</ol></details>`
+    : ''}
+  ${result.rumour ? html`<p class="muted" id="try-rumour">Tin đồn chưa có bài đính chính (rumour): ${result.misconception?.id ?? ''}</p>` : ''}
   ${result.retrieved.length
     ? html`<details><summary>Các đoạn tìm được</summary><ol>${result.retrieved.slice(0, 5).map((c) => html`<li><strong>${c.title}</strong> <span class="muted">(${c.score.toFixed(3)})</span><p class="small">${c.text.slice(0, 400)}</p></li>`)}</ol></details>`
     : ''}
@@ -45,7 +49,9 @@ export function tryRoutes(admin: FastifyInstance, deps: PageDeps): void {
   const { auth, pipeline } = deps;
   admin.get('/try', { preHandler: auth.requireRole('viewer') }, async (req, reply) => {
     if (!pipeline) return sendPage(reply, page(req, { title: 'Thử trợ lý', active: 'try', body: unavailable('Thử trợ lý') }));
-    return render(req, reply, '', null);
+    // ?q= pre-fills the question (links such as "Thử hỏi về tài liệu này" on the knowledge page).
+    const q = (req.query as { q?: unknown } | undefined)?.q;
+    return render(req, reply, typeof q === 'string' ? q.slice(0, 2000) : '', null);
   });
 
   admin.post('/try', { preHandler: [auth.requireRole('viewer'), auth.verifyCsrf] }, async (req, reply) => {

@@ -1,0 +1,256 @@
+// Step 7, select and verify: a candidate answers only if
+//  - it is grounded (its document speaks to the question's content words, to any off-domain topic
+//    and any other place the question names),
+//  - it is about the asked entities (every named entity, by any alias; a year meant by "năm nay"),
+//  - and the selected sentence(s) hold a value of the asked type ("bao nhiêu km" → a number with a
+//    length unit; "năm nào" → a date; "ai" → a person; "ở đâu" → a place).
+// Sentences are selected from passages; whole passages are never sent. Two or three close verified
+// candidates from different entries → "Bạn muốn hỏi: 1) … 2) …?". Nothing verified → refusal (or
+// the rumour-shaped reply when the message passed on a rumour). A one-word topic → overview + menu.
+import { sentences } from '../../knowledge/chunk.js';
+import type { Candidate, IndexedUnit } from '../../retrieval/knowledge-index.js';
+import { mentions } from '../../text/lexicon.js';
+import { documentTerms } from '../../text/terms.js';
+import { offDomainGroups } from '../../retrieval/knowledge-index.js';
+import { confidenceOf, round, type Chosen, type Draft, type PartState, type State, type Step } from '../pipeline.js';
+import { refusalText, routeFor } from '../refusal.js';
+import { holdsValue } from '../values.js';
+import { saysNotPublished, trimPassage } from '../compose.js';
+import { rumourReply } from './claims.js';
+import type { Lang } from '../types.js';
+
+interface Ranked {
+  cand: Candidate;
+  conf: number;
+  rank: number;
+}
+
+/** Answerable units, best first: confidence, a small preference for FAQ entries, fused rank, the asker's language. */
+export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[]): Ranked[] {
+  const out: Ranked[] = [];
+  for (const cand of candidates.slice(0, 20)) {
+    if (cand.unit.role === 'claim') continue;
+    const conf = confidenceOf(cand);
+    let rank = conf + (cand.unit.doc.kind === 'faq' ? 0.05 : 0) + 2 * cand.rrf;
+    const haystack = cand.unit.doc.kind === 'faq' ? cand.unit.doc.foldedAll : cand.unit.folded;
+    // numbers in the question (years, article numbers) should be in the answer's text
+    for (const n of numbers) if (!haystack.includes(`${n}`)) rank -= 0.1;
+    if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
+    out.push({ cand, conf, rank });
+  }
+  return out.sort((a, b) => b.rank - a.rank);
+}
+
+/** Numbers of two or more digits in the question (years, article numbers). */
+export function numbersIn(folded: string): string[] {
+  return [...new Set(folded.split(' ').filter((w) => /^\d{2,}$/.test(w)))];
+}
+
+interface VerifyOptions {
+  valueCheck: boolean;
+  /** Entities the answer must be about (default: all the part names). */
+  entities?: PartState['entities'];
+}
+
+/** The verified answer of a candidate, or why it does not answer. */
+export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions): Chosen | string {
+  const entities = opts.entities ?? part.entities;
+  const t = s.deps.thresholds;
+  if (c.conf < t.minConfidence) return `low confidence ${round(c.conf)}`;
+  if (c.cand.grounded < t.minGrounded) return `ungrounded ${round(c.cand.grounded)}`;
+  if (c.cand.uncoveredOffDomain) return 'off-domain topic not covered';
+  if (c.cand.uncoveredPlace) return 'another place';
+  const unit = c.cand.unit;
+  const doc = unit.doc;
+  const scope = doc.kind === 'faq' ? doc.foldedAll : unit.folded;
+  const raw = doc.kind === 'faq' ? `${doc.names}\n${doc.body}` : `${doc.title}\n${unit.text}`;
+  for (const e of entities) {
+    if (e.home) continue;
+    const ent = s.lex.entityById.get(e.id);
+    if (ent && !mentions(ent, scope, raw)) return `not about ${e.id}`;
+  }
+  if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
+  const en = s.lang === 'en';
+  let text: string;
+  let foreign = false;
+  if (doc.kind === 'faq') {
+    if (en && doc.meta.answerEn) text = doc.meta.answerEn;
+    else {
+      text = doc.body;
+      foreign = en;
+    }
+  } else {
+    text = selectSentences(unit, part, s);
+    foreign = en && unit.lang !== 'en';
+  }
+  const kind = part.type?.values ?? 'none';
+  // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
+  if (opts.valueCheck && kind !== 'none' && !holdsValue(kind, text) && !saysNotPublished(text, s.lex)) {
+    // staff wrote this very question: their answer is the answer
+    const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
+    if (!exact) return `no ${kind} value`;
+  }
+  return { cand: c.cand, conf: c.conf, text, foreign };
+}
+
+/**
+ * The sentences of a passage that answer: the best-matching ones (trimPassage), or, when they hold
+ * no value of the asked kind, the best-matching sentence that does.
+ */
+function selectSentences(unit: IndexedUnit, part: PartState, s: State): string {
+  const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
+  const kind = part.type?.values ?? 'none';
+  if (kind === 'none' || holdsValue(kind, trimmed)) return trimmed;
+  const qTerms = new Map<string, number>();
+  for (const t of part.q.terms) if (!t.filler) qTerms.set(t.term, Math.max(qTerms.get(t.term) ?? 0, t.weight * s.index.idf(t.term)));
+  const lines = unit.text.split('\n').flatMap((l) => sentences(l).map((x) => x.trim())).filter(Boolean);
+  let best: { text: string; score: number } | null = null;
+  for (const line of lines) {
+    if (!holdsValue(kind, line)) continue;
+    const terms = new Set(documentTerms(line));
+    let score = 0;
+    for (const [term, w] of qTerms) if (terms.has(term)) score += w;
+    if (score > 0 && (!best || score > best.score)) best = { text: line, score };
+  }
+  return best?.text ?? trimmed;
+}
+
+/** The best verified candidate of a part (null when none qualifies). */
+export function bestVerified(part: PartState, s: State, opts: VerifyOptions = { valueCheck: true }): Chosen | null {
+  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded));
+  for (const r of ranked) {
+    const v = verify(r, part, s, opts);
+    if (typeof v !== 'string') return v;
+  }
+  return null;
+}
+
+export const selectStep: Step<PartState> = {
+  name: 'select',
+  run(part, s) {
+    if (s.topicOnly && s.parts.length === 1) {
+      const overview = topicOverview(part, s);
+      if (overview) return { final: overview, note: `overview of ${s.topicOnly.id}` };
+    }
+    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded));
+    s.retrieved = retrievedFrom(ranked, s.lang);
+    const verified: Array<Chosen & { rank: number }> = [];
+    const rejected: string[] = [];
+    for (const r of ranked) {
+      const v = verify(r, part, s, { valueCheck: true });
+      if (typeof v === 'string') {
+        if (rejected.length < 3 || process.env.ANSWER_DEBUG) rejected.push(`${r.cand.unit.doc.id}: ${v}`);
+        continue;
+      }
+      if (verified.some((x) => x.cand.unit.doc.id === v.cand.unit.doc.id)) continue;
+      verified.push({ ...v, rank: r.rank });
+      if (verified.length === 3) break;
+    }
+    const top = verified[0];
+    if (!top) {
+      const draft = s.rumourMarked ? rumourReply(s, part, 'unverified', null) : refusal(part, s, ranked[0]?.cand.unit.doc.topic ?? null, ranked[0]?.conf ?? 0);
+      return { final: draft, note: `nothing verified (${rejected.join('; ') || 'no candidates'})` };
+    }
+    const close = verified.filter((v, i) => i > 0 && v.rank >= top.rank - s.deps.thresholds.clarifyMargin);
+    if (close.length && top.conf < s.deps.thresholds.clarifyBelow) {
+      const options = [top, ...close].slice(0, 3);
+      const labels = options.map((o) => menuLabel(o.cand.unit, s.lang));
+      if (new Set(labels).size === labels.length) {
+        const r = s.lex.data.replies[s.lang];
+        const list = labels.map((l, i) => `${i + 1}) ${l.replace(/[?.]+$/, '')}`).join(' ');
+        const text = (labels.length === 2 ? r.clarify_two : r.clarify).replace('{options}', list);
+        return {
+          final: { text, outcome: 'out_of_scope', sources: [], misconception: null, confidence: round(top.conf), topic: top.cand.unit.doc.topic, menu: labels },
+          note: `clarify between ${options.map((o) => o.cand.unit.doc.id).join(', ')}`,
+        };
+      }
+    }
+    part.chosen = top;
+    return { note: `${top.cand.unit.doc.id} (${round(top.conf)})${rejected.length ? `; rejected ${rejected.join('; ')}` : ''}` };
+  },
+};
+
+function refusal(part: PartState, s: State, topic: string | null, conf: number): Draft {
+  const off = offDomainGroups(part.q, s.lex);
+  const offTopic = off.size ? [...off.values()][0]! : null;
+  const entityTopic = part.entities.map((e) => s.lex.entityById.get(e.id)?.def.topic).find((t) => t);
+  const route = routeFor(s.lex, offTopic, entityTopic ?? topic);
+  return { text: refusalText(s.lex, s.lang, route), outcome: 'out_of_scope', sources: [], misconception: null, confidence: round(Math.min(conf, 1)), topic: null };
+}
+
+/** How a menu names an entry: an FAQ by its question (in the asker's language), a passage by its document and section. */
+function menuLabel(unit: IndexedUnit, lang: Lang): string {
+  const doc = unit.doc;
+  if (doc.kind === 'faq') {
+    if (lang === 'en') {
+      const enQ = doc.names.split('\n').find((n) => /^[\x20-\x7e’]+$/.test(n.trim()) && n.trim().split(/\s+/).length >= 3);
+      if (enQ) return enQ.trim();
+    }
+    return doc.title;
+  }
+  return unit.section ? `${doc.title}: ${unit.section}` : doc.title;
+}
+
+/** A one-word topic message: two sentences about the entity and a menu of up to three questions on it. */
+function topicOverview(part: PartState, s: State): Draft | null {
+  const ent = s.lex.entityById.get(s.topicOnly!.id);
+  if (!ent) return null;
+  const lang = s.lang;
+  const about = (u: IndexedUnit) => mentions(ent, ` ${u.doc.title.toLowerCase()} `) || mentions(ent, u.doc.kind === 'faq' ? u.doc.foldedAll : u.folded);
+  const titleAbout = (u: IndexedUnit) => mentions(ent, ` ${foldTitle(u.doc.title)} `);
+  // overview: the best passage of a document about the entity, in the asker's language if possible
+  const passages = s.index.units.filter((u) => u.role === 'passage' && titleAbout(u));
+  const pool = passages.filter((u) => u.lang === lang).length ? passages.filter((u) => u.lang === lang) : passages;
+  const ranked = part.candidates.filter((c) => c.unit.role === 'passage' && pool.includes(c.unit));
+  const unit = ranked[0]?.unit ?? pool.sort((a, b) => a.ord - b.ord)[0] ?? part.candidates.find((c) => about(c.unit) && c.unit.role !== 'claim')?.unit;
+  if (!unit) return null;
+  const text = unit.doc.kind === 'faq' ? (lang === 'en' && unit.doc.meta.answerEn ? unit.doc.meta.answerEn : unit.doc.body) : unit.text;
+  const two = text.split('\n').flatMap((l) => sentences(l)).map((x) => x.trim()).filter(Boolean).slice(0, 2).join(' ');
+  const seen = new Set<string>();
+  const menu: string[] = [];
+  for (const c of part.candidates) {
+    const d = c.unit.doc;
+    if (d.kind !== 'faq' || seen.has(d.id) || !titleAbout(c.unit)) continue;
+    seen.add(d.id);
+    menu.push(menuLabel(c.unit, lang));
+    if (menu.length === 3) break;
+  }
+  const r = s.lex.data.replies[lang];
+  const list = menu.map((l, i) => `${i + 1}) ${l.replace(/[?.]+$/, '')}`).join(' ');
+  const body = menu.length ? `${two}\n${r.overview_menu.replace('{options}', list)}` : two;
+  return {
+    text: body,
+    outcome: 'answered',
+    sources: [unit.doc],
+    misconception: null,
+    confidence: round(ranked[0] ? confidenceOf(ranked[0]) : 0.5),
+    topic: unit.doc.topic,
+    passages: [text],
+    menu: menu.length ? menu : undefined,
+  };
+}
+
+function foldTitle(t: string): string {
+  return t
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ');
+}
+
+/** What the evaluation and the dashboard see as "retrieved": the answer text of the best distinct entries. */
+function retrievedFrom(ranked: Ranked[], lang: Lang) {
+  const seen = new Set<string>();
+  const out = [];
+  for (const r of ranked) {
+    const { unit } = r.cand;
+    const key = unit.doc.kind === 'faq' ? unit.doc.id : unit.chunkId;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const text = unit.doc.kind === 'faq' ? (lang === 'en' && unit.doc.meta.answerEn ? unit.doc.meta.answerEn : unit.doc.body) : unit.text;
+    out.push({ docId: unit.doc.id, title: unit.doc.title, text: text.slice(0, 600), score: round(r.conf) });
+    if (out.length === 5) break;
+  }
+  return out;
+}

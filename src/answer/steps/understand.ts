@@ -1,0 +1,120 @@
+// Step 4, understand: a bare "1"/"2" answering a menu; follow-ups resolved against the last
+// question ("còn Trường Sa thì sao?", "ở đó có chỗ gửi xe không"); "năm nay" resolved to a year;
+// a one-word topic message; the message split into parts, each with its answer type and entities.
+import { analyzeQuery } from '../../text/terms.js';
+import { fold, normalize, words } from '../../text/normalize.js';
+import {
+  answerTypeOf,
+  entitiesIn,
+  entityName,
+  followUpShape,
+  menuChoice,
+  resolveTime,
+  splitParts,
+  substituteEntities,
+  topicalWords,
+  type NamedEntity,
+} from '../understand.js';
+import type { PartState, State, Step } from '../pipeline.js';
+
+export const understandStep: Step<State> = {
+  name: 'understand',
+  run(s) {
+    const notes: string[] = [];
+    const conv = s.conversation;
+    // a number answering the menu we offered
+    const choice = menuChoice(s.text);
+    if (choice !== null && conv?.menu && conv.menu.length) {
+      const picked = conv.menu[choice - 1];
+      if (!picked) return { final: { text: s.lex.data.replies[s.lang].menu_expired, outcome: 'out_of_scope', sources: [], misconception: null, confidence: 0, topic: null }, note: `menu choice ${choice} out of range` };
+      s.text = picked;
+      notes.push(`menu choice ${choice} → "${picked}"`);
+    } else if (conv?.question) {
+      const resolved = resolveFollowUp(s, s.text);
+      if (resolved !== s.text) {
+        notes.push(`follow-up → "${resolved}"`);
+        s.text = resolved;
+      }
+    }
+    const time = resolveTime(s.lex, s.text, s.now);
+    if (time.year !== null) {
+      s.year = time.year;
+      s.text = time.text;
+      notes.push(`"${time.phrase}" = ${time.year}`);
+    }
+    // a one-word topic message ("hoàng sa", "UNCLOS"): an overview and a short menu
+    const ents = entitiesIn(s.lex, s.text);
+    const strong = ents.filter((e) => !e.home);
+    if (strong.length === 1 && !answerTypeOf(s.lex, s.text) && topicalWords(s.lex, s.text, ents).length === 0) {
+      s.topicOnly = strong[0]!;
+      notes.push(`topic only: ${strong[0]!.id}`);
+    }
+    const texts = s.topicOnly ? [s.text] : splitParts(s.lex, s.text);
+    const first = entitiesIn(s.lex, texts[0]!).filter((e) => !e.home);
+    s.parts = texts.map((t, i) => {
+      let text = t;
+      // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's entity
+      if (i > 0 && first.length && entitiesIn(s.lex, t).filter((e) => !e.home).length === 0) {
+        text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+      }
+      return partState(s, text);
+    });
+    if (s.parts.length > 1) notes.push(`${s.parts.length} parts`);
+    const p0 = s.parts[0]!;
+    notes.push(`type=${p0.type?.type ?? '-'}`, `entities=${p0.entities.map((e) => e.id).join(',') || '-'}`);
+    return { note: notes.join('; ') };
+  },
+};
+
+export function partState(s: State, text: string): PartState {
+  return {
+    text,
+    q: analyzeQuery(text, s.lex),
+    type: answerTypeOf(s.lex, text),
+    entities: entitiesIn(s.lex, text),
+    year: s.year,
+    candidates: [],
+    qvec: null,
+    chosen: null,
+    draft: null,
+  };
+}
+
+/**
+ * The message as a full question, when it continues the last one: entities swapped in
+ * ("còn X thì sao?", "what about X?"), or the last entity added to a message that points back at it
+ * ("ở đó", "there") or asks only a question word ("rộng bao nhiêu?").
+ */
+function resolveFollowUp(s: State, text: string): string {
+  const conv = s.conversation!;
+  const shape = followUpShape(s.lex, text);
+  const ents = entitiesIn(s.lex, text).filter((e) => !e.home);
+  const type = answerTypeOf(s.lex, text);
+  const topical = topicalWords(s.lex, text, entitiesIn(s.lex, text));
+  const marked = shape.opener || shape.closer;
+  // "còn quần đảo Hoàng Sa thì sao?": only an entity and follow-up words
+  if (ents.length > 0 && marked && topical.length === 0 && (type === null || ['yesno', 'what_is'].includes(type.type))) {
+    return substituteEntities(s.lex, conv.question!, ents);
+  }
+  if (ents.length > 0) return text;
+  // no entity of its own: point back at the last one
+  const last: NamedEntity[] = conv.entities
+    .map((id) => s.lex.entityById.get(id))
+    .filter((e) => e !== undefined)
+    .map((e) => ({ id: e.id, cls: e.cls, alias: '', home: e.def.home === true }));
+  if (last.length === 0) return text;
+  const n = words(normalize(text)).length;
+  if (shape.pronoun || (marked && n <= 8) || (type !== null && topical.length <= 2 && n <= 6)) {
+    const names = last.filter((e) => !e.home).map((e) => entityName(s.lex.entityById.get(e.id), 'vi'));
+    if (names.length === 0) return text;
+    const stripped = stripPronouns(s, text);
+    return `${stripped} ${names.join(' ')}`.trim();
+  }
+  return text;
+}
+
+function stripPronouns(s: State, text: string): string {
+  let f = ` ${fold(normalize(text))} `;
+  for (const p of s.lex.data.questionWords.follow_up.pronouns) f = f.split(` ${fold(normalize(p))} `).join(' ');
+  return f.trim();
+}

@@ -1,0 +1,190 @@
+// Understanding a message: what kind of answer it wants, which entities it names, which year it
+// means ("năm nay" against today), whether it continues the last question, and its parts when it
+// asks several things. Mechanisms only; the words come from knowledge/_assistant/question-words.yml
+// and entities.yml through the lexicon.
+import type { AnswerTypeName, ValueKindName } from './assistant-data.js';
+import { findEntities, type CompiledEntity, type Lexicon } from '../text/lexicon.js';
+import { fold, normalize, words } from '../text/normalize.js';
+
+export interface AnswerType {
+  type: AnswerTypeName;
+  values: ValueKindName;
+  phrase: string;
+}
+
+export interface NamedEntity {
+  id: string;
+  cls: string;
+  alias: string;
+  home: boolean;
+}
+
+const pad = (s: string) => ` ${s} `;
+const folded = (text: string) => fold(normalize(text));
+
+/** The answer type of a question (null: no question word: a statement, a topic, a bare noun phrase). */
+export function answerTypeOf(lex: Lexicon, text: string): AnswerType | null {
+  const f = pad(folded(text));
+  for (const rule of lex.answerTypes) {
+    const phrase = rule.phrases.find((p) => f.includes(p));
+    if (phrase) return { type: rule.type, values: rule.values, phrase: phrase.trim() };
+  }
+  // "có … không" / "có … chưa": the Vietnamese yes/no frame around any predicate
+  if (/ co .* (khong|ko|k|hong|chua) $/.test(f) || / (khong|ko|chua) $/.test(f)) return { type: 'yesno', values: 'none', phrase: 'co khong' };
+  return null;
+}
+
+export function entitiesIn(lex: Lexicon, text: string): NamedEntity[] {
+  return findEntities(lex, text).map(({ entity, alias }) => ({ id: entity.id, cls: entity.cls, alias, home: entity.def.home === true }));
+}
+
+export interface TimeResolution {
+  /** The question with the time phrase replaced by the year it means ("năm nay" → "năm 2026"). */
+  text: string;
+  year: number | null;
+  phrase: string | null;
+}
+
+/** Resolves "năm nay", "this year", "năm sau", "sắp tới" against today's date. */
+export function resolveTime(lex: Lexicon, text: string, now: Date): TimeResolution {
+  const f = pad(folded(text));
+  const y = now.getUTCFullYear();
+  const tw = lex.data.questionWords.time_words;
+  const table: Array<[string[], number]> = [
+    [tw.this_year, y],
+    [tw.next_year, y + 1],
+    [tw.last_year, y - 1],
+    [tw.upcoming, y],
+  ];
+  for (const [phrases, year] of table) {
+    const p = [...phrases].sort((a, b) => b.length - a.length).find((ph) => f.includes(pad(folded(ph))));
+    if (p) {
+      // keep the typed words and add the year: retrieval then sees "2026" beside "năm nay"
+      return { text: `${text} ${year}`, year, phrase: p };
+    }
+  }
+  return { text, year: null, phrase: null };
+}
+
+/** Words of the message that are not fillers, question words or entity aliases. */
+export function topicalWords(lex: Lexicon, text: string, ents: NamedEntity[]): string[] {
+  let f = pad(folded(text));
+  for (const e of ents) if (e.alias) f = f.split(pad(e.alias)).join(' ');
+  for (const p of lex.questionPhrases) f = f.split(pad(p.join(' '))).join(' ');
+  return words(f).filter((w) => !lex.fillers.has(w) && !lex.smalltalkFillers.has(w));
+}
+
+/** A bare menu choice: "1", "2.", "số 2", "câu 1", "option 3". */
+export function menuChoice(text: string): number | null {
+  const m = folded(text).trim().match(/^(?:so|cau|y|muc|chon|option|number|no)?\s*([1-9])\s*(?:a|nhe|nha|ad)?$/);
+  return m ? Number(m[1]) : null;
+}
+
+export interface FollowUpShape {
+  opener: boolean;
+  closer: boolean;
+  pronoun: boolean;
+}
+
+export function followUpShape(lex: Lexicon, text: string): FollowUpShape {
+  const f = pad(folded(text));
+  const fu = lex.data.questionWords.follow_up;
+  const startsWith = (p: string) => f.startsWith(pad(folded(p)));
+  const endsWith = (p: string) => f.endsWith(pad(folded(p)));
+  return {
+    opener: fu.openers.some(startsWith),
+    closer: fu.closers.some(endsWith),
+    pronoun: fu.pronouns.some((p) => f.includes(pad(folded(p)))),
+  };
+}
+
+/**
+ * The last question with this message's entities swapped in: "Lãnh hải rộng bao nhiêu?" +
+ * "còn vùng đặc quyền kinh tế thì sao?" → "vùng đặc quyền kinh tế rộng bao nhiêu". An entity of a
+ * class the last question did not name is added.
+ */
+export function substituteEntities(lex: Lexicon, lastQuestion: string, next: NamedEntity[]): string {
+  let q = pad(folded(lastQuestion));
+  const last = entitiesIn(lex, lastQuestion);
+  const added: string[] = [];
+  for (const e of next) {
+    const same = last.find((l) => l.cls === e.cls && l.id !== e.id && l.alias);
+    const name = entityName(lex.entityById.get(e.id), 'vi');
+    if (same) q = q.split(pad(same.alias)).join(pad(folded(name)));
+    else if (!last.some((l) => l.id === e.id)) added.push(folded(name));
+  }
+  return `${q.trim()} ${added.join(' ')}`.trim();
+}
+
+export function entityName(e: CompiledEntity | undefined, lang: 'vi' | 'en'): string {
+  if (!e) return '';
+  return lang === 'en' ? e.def.name_en : e.def.name;
+}
+
+/**
+ * The parts of a message that asks several things ("hang bua mở cửa mấy giờ, có mất phí không, gửi
+ * xe ở đâu"): split at question marks, line breaks and semicolons, then at commas and joiners
+ * ("và", "and") when both sides ask something of their own. At most `max` parts.
+ */
+export function splitParts(lex: Lexicon, text: string): string[] {
+  const max = lex.data.questionWords.parts.max;
+  const pieces = text
+    .split(/\?+|\n+|;/)
+    .map((s) => s.trim())
+    .filter((s) => words(normalize(s)).length > 0);
+  const out: string[] = [];
+  for (const piece of pieces) {
+    const commas = piece.split(/,\s*/).map((s) => s.trim()).filter(Boolean);
+    let acc = '';
+    for (const c of commas) {
+      if (acc && asksSomething(lex, acc) && asksSomething(lex, c)) {
+        out.push(acc);
+        acc = c;
+      } else acc = acc ? `${acc}, ${c}` : c;
+    }
+    if (acc) out.push(...splitAtJoiners(lex, acc));
+  }
+  const merged = out.filter((p) => words(normalize(p)).length > 0);
+  if (merged.length <= 1) return [text];
+  // a fragment that asks nothing ("ad ơi", "cho mình hỏi") joins the next part
+  const parts: string[] = [];
+  let carry = '';
+  for (const p of merged) {
+    if (!asksSomething(lex, p) && topicalWords(lex, p, entitiesIn(lex, p)).length === 0 && entitiesIn(lex, p).length === 0) carry += `${p} `;
+    else {
+      parts.push(`${carry}${p}`.trim());
+      carry = '';
+    }
+  }
+  if (carry && parts.length) parts[parts.length - 1] += ` ${carry.trim()}`;
+  return parts.length <= 1 ? [text] : parts.slice(0, max);
+}
+
+function splitAtJoiners(lex: Lexicon, text: string): string[] {
+  const f = folded(text).split(' ');
+  const raw = normalizeKeepCase(text);
+  if (raw.length !== f.length) return [text];
+  for (const j of lex.data.questionWords.parts.joiners) {
+    const jw = folded(j).split(' ');
+    for (let i = 1; i + jw.length < f.length; i++) {
+      if (!jw.every((w, k) => f[i + k] === w)) continue;
+      const left = raw.slice(0, i).join(' ');
+      const right = raw.slice(i + jw.length).join(' ');
+      if (answerTypeOf(lex, left) && answerTypeOf(lex, right) && words(normalize(right)).length >= 2) return [left, ...splitAtJoiners(lex, right)];
+    }
+  }
+  return [text];
+}
+
+/** The message's words as typed (case and marks kept), split like normalize() splits them. */
+function normalizeKeepCase(text: string): string[] {
+  return text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}\u0300-\u036f]+/gu, ' ')
+    .trim()
+    .split(/\s+/);
+}
+
+function asksSomething(lex: Lexicon, text: string): boolean {
+  return answerTypeOf(lex, text) !== null;
+}

@@ -1,0 +1,75 @@
+// Does a sentence hold a value of the kind a question asks for? "bao nhiêu km" needs a number with
+// a length unit, "năm nào" a date or a year, "ai" a person or an office holder, "ở đâu" a place.
+// These are shapes of values (digits, units, dates, capitalised names), not word lists about topics:
+// they hold for questions nobody wrote down.
+import type { ValueKindName } from './assistant-data.js';
+import { fold } from '../text/normalize.js';
+
+const MONTHS_EN = '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)';
+const DATE = new RegExp(
+  [
+    '(^|[^\\d])(1\\d{3}|20\\d{2})([^\\d]|$)', // a year
+    '\\d{1,2}\\s*[/.\\-–—]\\s*\\d{1,2}', // 16/6, 20-22/1
+    '\\d+\\s*(nam|years?|the ky|centur)', // "50 năm", "600 years"
+    'thang (\\d|gieng|chap|mot|hai|ba|tu|nam|sau|bay|tam|chin|muoi)', // tháng Giêng, tháng 3
+    '(ngay|mung|mong) \\d',
+    `\\d+(st|nd|rd|th)? (of )?${MONTHS_EN}\\b`,
+    `\\b${MONTHS_EN} \\d`,
+    '\\b(hang nam|moi nam|annually|every year|each year|thu (hai|ba|tu|nam|sau|bay)|chu nhat|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mua (xuan|he|thu|dong)|spring|summer|autumn|winter|dau nam|cuoi nam)\\b',
+  ].join('|'),
+);
+const TIME = /\d{1,2}\s*(h|gio|:\s*\d{2}|am|pm|a\.m|p\.m)\b|\b(sang|chieu|toi|ca ngay|moi ngay|hang ngay|all day|daily|morning|afternoon|evening)\b/;
+const NUMBER_WORDS = /\b(mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|million|dozens?|several)\b/;
+// a number followed by a unit of length, area, time or money; or a percentage
+const QUANTITY =
+  /\d[\d.,]*\s*(km2|km²|km|kilomet|ki lo met|m2|m²|m\b|met|mét|ha\b|hecta|hai ly|hai li|nautical|miles?|dam|nm\b|nam|years?|thang|months?|tuan|weeks?|ngay|days?|gio|hours?|phut|minutes?|%|phan tram|percent|dong|vnd|nghin|trieu)/;
+
+// Capitalised words that open titles and bodies, not names (a closed grammatical class of titles).
+const TITLE_WORDS = new Set(['pho', 'chu', 'tich', 'bi', 'thu', 'giam', 'doc', 'truong', 'ubnd', 'hdnd', 'uy', 'ban', 'nhan', 'dan', 'xa', 'phong', 'so', 'bo', 'the', 'president', 'chairman', 'vice', 'secretary', 'director', 'head', 'of', 'people', 'committee', 'commune']);
+
+/** True when the text holds a value of that kind (folded matching; the raw text for names). */
+export function holdsValue(kind: ValueKindName, text: string): boolean {
+  if (kind === 'none') return true;
+  const f = fold(text).toLowerCase();
+  switch (kind) {
+    case 'date':
+      return DATE.test(f);
+    case 'time':
+      return TIME.test(f) || DATE.test(f);
+    case 'number':
+      return /\d/.test(f) || NUMBER_WORDS.test(f);
+    case 'quantity':
+      return QUANTITY.test(f) || (/\d/.test(f) && /\b(dai|rong|cach|long|wide|far|away)\b/.test(f));
+    case 'person':
+      // a name of two or more capitalised words that is not only a title ("Phó Chủ tịch UBND")
+      // or a capitalised name after a personal title ("ông Sầm Thanh Hoài", "Mr Hoài"); place names are mostly two words
+      return (
+        properNames(text).some((n) => n.split(' ').filter((w) => !TITLE_WORDS.has(fold(w).toLowerCase())).length >= 3) ||
+        /(^|[^\p{L}])(ông|bà|Mr|Mrs|Ms|đồng chí|đ\/c)\.?\s+\p{Lu}/u.test(text)
+      );
+    case 'place':
+      return properNames(text).length > 0 || /\b(nam o|nam tai|thuoc|tai|o xa|o huyen|cach|located|in the|km)\b/.test(f);
+  }
+}
+
+/** Sequences of capitalised words that do not open a sentence ("Phà Én", "Đà Nẵng", "Sầm Thanh Hoài"); punctuation ends a name. */
+export function properNames(text: string): string[] {
+  const out: string[] = [];
+  for (const sentence of text.split(/(?<=[.!?:;\n])\s+/)) {
+    const tokens = sentence.split(/\s+/).filter(Boolean);
+    let run: string[] = [];
+    const flush = () => {
+      if (run.length) out.push(run.join(' '));
+      run = [];
+    };
+    tokens.forEach((tok, i) => {
+      const w = tok.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+      if (/^[^\p{L}\p{N}]/u.test(tok)) flush();
+      if (w.length > 0 && /^\p{Lu}/u.test(w) && i > 0) run.push(w);
+      else flush();
+      if (/[^\p{L}\p{N}]$/u.test(tok)) flush();
+    });
+    flush();
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+// Matching keys of one word: the accented view (tone-placement free, i/y merged) and the folded view
+// (no marks, đ → d, i/y merged), with a light English stemmer for words that cannot be Vietnamese
+// syllables (reference/vietnamese-text.md §2.3).
+import { fold, iyKey, toneKey } from './normalize.js';
+
+export function accentKey(word: string): string {
+  return englishStem(iyKey(toneKey(word)));
+}
+
+export function foldKey(word: string): string {
+  return englishStem(iyKey(fold(word)));
+}
+
+export const VI_SYLLABLE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?(oai|oay|oao|oeo|uay|uoi|uou|uya|uye|uyu|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ye|a|e|i|o|u|y)(ch|nh|ng|c|m|n|p|t)?$/;
+const EN_SUFFIXES: Array<[RegExp, string]> = [
+  [/ational$/, 'ate'], [/ations?$/, 'ate'], [/ists?$/, ''], [/isms?$/, ''], [/ical(ly)?$/, ''], [/ings?$/, ''], [/edly$/, ''],
+  [/ies$/, 'y'], [/ied$/, 'y'], [/ed$/, ''], [/es$/, ''], [/ly$/, ''], [/s$/, ''], [/e$/, ''],
+];
+
+/**
+ * A light English stemmer (visits/visited/visiting → visit, archaeologists/archaeological → archaeolog)
+ * for words that cannot be Vietnamese syllables; Vietnamese syllables and short words are left alone.
+ */
+export function englishStem(key: string): string {
+  if (key.length <= 4 || !/^[a-z]+$/.test(key) || VI_SYLLABLE.test(key)) return key;
+  for (const [re, rep] of EN_SUFFIXES) {
+    if (re.test(key)) {
+      const stem = key.replace(re, rep);
+      if (stem.length >= 3) return stem;
+    }
+  }
+  return key;
+}
+
