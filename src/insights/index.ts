@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics.js';
 import { createInsightsAdmin } from './admin.js';
 import { systemClock, type Clock } from './clock.js';
 import { createFlagEvaluator, DEFAULT_BASELINE, type FlagEvaluator, type FlagRules } from './flags.js';
-import { createPseudonymizer } from './pseudonym.js';
+import { createPseudonymizer, type Pseudonymizer } from './pseudonym.js';
 import { createQuestionRecorder } from './question-log.js';
 import { retentionTask } from './retention.js';
 import type { QuestionRecorder, StaffAlertSink } from './types.js';
@@ -29,6 +29,8 @@ export interface InsightsDeps {
 
 export interface Insights {
   recorder: QuestionRecorder;
+  /** Keyed pseudonyms of user ids (rotating), also used to find one person's rows on request. */
+  pseudonyms: Pseudonymizer;
   admin: InsightsAdmin;
   flags: FlagEvaluator;
   /** Start-up step: make sure the pseudonym key exists before the first question. */
@@ -90,7 +92,7 @@ export function createInsights(deps: InsightsDeps): Insights {
       log.warn({ flagId: f.id, misconceptionId: f.misconceptionId, reason: f.reason, users24h: f.counts.users24h, users7d: f.counts.users7d }, 'recurring misconception flagged');
     },
   });
-  const pseudonyms = createPseudonymizer({ secret: config.PSEUDONYM_SECRET });
+  const pseudonyms = createPseudonymizer({ secret: config.PSEUDONYM_SECRET, rotationDays: config.PSEUDONYM_ROTATION_DAYS });
   const recorder = createQuestionRecorder({
     pseudonyms, flags, clock,
     onRecorded: (rec) => recorded.inc({ channel: rec.channel, outcome: rec.result.outcome }),
@@ -105,6 +107,7 @@ export function createInsights(deps: InsightsDeps): Insights {
 
   return {
     recorder,
+    pseudonyms,
     admin,
     flags,
     prepare: () => pseudonyms.warm(db),

@@ -266,7 +266,12 @@ export async function exportPerson(q: Queryable, p: PersonKeys): Promise<Record<
   );
   const pending = await q.query(`SELECT created_at, purpose, status, text FROM outbox_message WHERE recipient_id = $1`, [p.userId]);
   const handoff = await q.query(`SELECT paused_until, reason, started_at FROM conversation_handoff WHERE user_key = $1`, [p.userKey]);
-  const session = await q.query(`SELECT last_seen_at, disclosed_at FROM conversation_session WHERE user_key = $1`, [p.userKey]);
+  const session = await q.query(
+    `SELECT s.last_seen_at, s.disclosed_at, c.state AS memory, c.expires_at AS memory_expires_at
+     FROM conversation_session s FULL JOIN conversation_state c ON c.user_key = s.user_key
+     WHERE s.user_key = $1 OR c.user_key = $1`,
+    [p.userKey],
+  );
   const address = await q.query(`SELECT last_user_message_at, expires_at FROM reply_address WHERE user_pseudonym = ANY($1::text[])`, [p.pseudonyms]);
   return { questions: questions.rows, undelivered_messages: pending.rows, takeover: handoff.rows, conversation: session.rows, reply_address: address.rows };
 }
@@ -297,6 +302,8 @@ export async function deletePerson(q: Queryable, p: PersonKeys): Promise<Record<
   await count('reply_address', `DELETE FROM reply_address WHERE user_pseudonym = ANY($1::text[]) OR user_key = $2 RETURNING user_key`, [p.pseudonyms, p.userKey]);
   await count('takeover', `DELETE FROM conversation_handoff WHERE user_key = $1 RETURNING user_key`, [p.userKey]);
   await count('conversation', `DELETE FROM conversation_session WHERE user_key = $1 RETURNING user_key`, [p.userKey]);
+  // The answer engine's memory of the last question (the channel's table, keyed the same way).
+  await count('conversation', `DELETE FROM conversation_state WHERE user_key = $1 RETURNING user_key`, [p.userKey]);
   await count('pending', `DELETE FROM pending_confirmation WHERE user_key = $1 RETURNING user_key`, [p.userKey]);
   await count('channel_state', `DELETE FROM channel_user_state WHERE user_key = $1 RETURNING user_key`, [p.userKey]);
   // Undelivered messages to them (delivered rows already hold no recipient and no text).
