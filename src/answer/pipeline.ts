@@ -93,7 +93,10 @@ export interface Draft {
 }
 
 export interface PartState {
+  /** The part as answered (follow-up resolved, subject carried over, the meant year added). */
   text: string;
+  /** The part before the year was added (remembered for the next message's follow-up). */
+  asked: string;
   q: QueryAnalysis;
   type: AnswerType | null;
   entities: NamedEntity[];

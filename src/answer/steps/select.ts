@@ -14,7 +14,9 @@ import { documentTerms } from '../../text/terms.js';
 import { offDomainGroups } from '../../retrieval/knowledge-index.js';
 import { confidenceOf, round, type Chosen, type Draft, type PartState, type State, type Step } from '../pipeline.js';
 import { refusalText, routeFor } from '../refusal.js';
-import { holdsValue } from '../values.js';
+import type { ValueKindName } from '../assistant-data.js';
+import type { CompiledEntity } from '../../text/lexicon.js';
+import { aboutAll, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
 import type { Lang } from '../types.js';
@@ -71,6 +73,9 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
   }
   if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
   const en = s.lang === 'en';
+  const asked = entities.filter((e) => !e.home).map((e) => s.lex.entityById.get(e.id)).filter((e) => e !== undefined);
+  const kind = part.type?.values ?? 'none';
+  const valueKind: ValueKindName = opts.valueCheck ? kind : 'none';
   let text: string;
   let foreign = false;
   if (doc.kind === 'faq') {
@@ -79,40 +84,46 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
       text = doc.body;
       foreign = en;
     }
+    // the value must sit in a sentence about the asked entities (not in one about a neighbour)
+    if (valueKind !== 'none' && !saysNotPublished(text, s.lex)) {
+      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(i, valueKind) && aboutAll(i, asked));
+      // staff wrote this very question: their answer is the answer
+      const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
+      if (!ok && !exact) return `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
+    }
   } else {
-    text = selectSentences(unit, part, s);
+    const picked = selectSentences(unit, part, s, valueKind, asked);
+    if (picked === null) return valueKind === 'none' ? `no sentence about ${asked.map((e) => e.id).join(',')}` : `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
+    text = picked;
     foreign = en && unit.lang !== 'en';
-  }
-  const kind = part.type?.values ?? 'none';
-  // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
-  if (opts.valueCheck && kind !== 'none' && !holdsValue(kind, text) && !saysNotPublished(text, s.lex)) {
-    // staff wrote this very question: their answer is the answer
-    const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
-    if (!exact) return `no ${kind} value`;
   }
   return { cand: c.cand, conf: c.conf, text, foreign };
 }
 
 /**
- * The sentences of a passage that answer: the best-matching ones (trimPassage), or, when they hold
- * no value of the asked kind, the best-matching sentence that does.
+ * The sentences of a passage that answer: the best-matching ones (trimPassage) when one of them
+ * holds a value of the asked kind about the asked entities; else the best-matching sentence that
+ * does; null when no sentence does (the passage is about something next to the question).
  */
-function selectSentences(unit: IndexedUnit, part: PartState, s: State): string {
+function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: ValueKindName, asked: CompiledEntity[]): string | null {
   const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
-  const kind = part.type?.values ?? 'none';
-  if (kind === 'none' || holdsValue(kind, trimmed)) return trimmed;
+  const infos = sentenceInfos(s.lex, unit, unit.text);
+  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(i, kind)) && aboutAll(i, asked);
+  // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
+  if (kind !== 'none' && saysNotPublished(trimmed, s.lex)) return trimmed;
+  const chosen = new Set(splitSentences(trimmed));
+  if (infos.some((i) => chosen.has(i.text) && good(i))) return trimmed;
   const qTerms = new Map<string, number>();
   for (const t of part.q.terms) if (!t.filler) qTerms.set(t.term, Math.max(qTerms.get(t.term) ?? 0, t.weight * s.index.idf(t.term)));
-  const lines = unit.text.split('\n').flatMap((l) => sentences(l).map((x) => x.trim())).filter(Boolean);
   let best: { text: string; score: number } | null = null;
-  for (const line of lines) {
-    if (!holdsValue(kind, line)) continue;
-    const terms = new Set(documentTerms(line));
+  for (const info of infos) {
+    if (!good(info)) continue;
+    const terms = new Set(documentTerms(info.text));
     let score = 0;
     for (const [term, w] of qTerms) if (terms.has(term)) score += w;
-    if (score > 0 && (!best || score > best.score)) best = { text: line, score };
+    if (score > 0 && (!best || score > best.score)) best = { text: info.text, score };
   }
-  return best?.text ?? trimmed;
+  return best?.text ?? null;
 }
 
 /** The best verified candidate of a part (null when none qualifies). */
