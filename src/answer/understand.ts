@@ -4,7 +4,8 @@
 // and entities.yml through the lexicon.
 import type { AnswerTypeName, ValueKindName } from './assistant-data.js';
 import { findEntities, type CompiledEntity, type Lexicon } from '../text/lexicon.js';
-import { fold, normalize, words } from '../text/normalize.js';
+import { normalize, words } from '../text/normalize.js';
+import { foldedText } from '../text/keys.js';
 
 export interface AnswerType {
   type: AnswerTypeName;
@@ -20,7 +21,7 @@ export interface NamedEntity {
 }
 
 const pad = (s: string) => ` ${s} `;
-const folded = (text: string) => fold(normalize(text));
+const folded = foldedText;
 
 /** The answer type of a question (null: no question word: a statement, a topic, a bare noun phrase). */
 export function answerTypeOf(lex: Lexicon, text: string): AnswerType | null {

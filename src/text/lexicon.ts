@@ -3,8 +3,8 @@
 // place guards, entities with aliases, question words, language words, smalltalk phrases. Every
 // table is a Map or Set, so words like "constructor" or "__proto__" typed by a citizen are just words.
 import { bundledAssistantData, type AnswerTypeName, type AssistantData, type EntityDef, type Office, type SmalltalkKind, type ValueKindName } from '../answer/assistant-data.js';
-import { fold, normalize, toneKey } from './normalize.js';
-import { accentKey, foldKey } from './keys.js';
+import { normalize, toneKey } from './normalize.js';
+import { accentKey, foldKey, foldedText } from './keys.js';
 
 export interface CompiledEntity {
   def: EntityDef;
@@ -56,7 +56,7 @@ export interface Lexicon {
 }
 
 const pad = (s: string) => ` ${s} `;
-const foldPhrase = (s: string) => fold(normalize(s));
+const foldPhrase = foldedText;
 
 /** Query-term key of a vocabulary phrase: one word → "x:word"; more → the pair of the last two words. */
 function termKey(entry: string, key: (w: string) => string, prefix: 'a' | 'f'): string {
@@ -135,7 +135,20 @@ export function defaultLexicon(): Lexicon {
 }
 
 /** Entities a text names, with the folded alias that matched (longest alias first; excluded phrases removed). */
+const entityMemo = new WeakMap<Lexicon, Map<string, Array<{ entity: CompiledEntity; alias: string }>>>();
 export function findEntities(lex: Lexicon, text: string): Array<{ entity: CompiledEntity; alias: string }> {
+  let memo = entityMemo.get(lex);
+  if (!memo) entityMemo.set(lex, (memo = new Map()));
+  let found = memo.get(text);
+  if (!found) {
+    found = scanEntities(lex, text);
+    if (memo.size > 20000) memo.clear();
+    memo.set(text, found);
+  }
+  return found;
+}
+
+function scanEntities(lex: Lexicon, text: string): Array<{ entity: CompiledEntity; alias: string }> {
   const folded = pad(foldPhrase(text));
   const out: Array<{ entity: CompiledEntity; alias: string }> = [];
   for (const e of lex.entities) {
