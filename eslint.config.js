@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'test-artifacts/', 'src/admin/public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'test-artifacts/', 'src/admin/public/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

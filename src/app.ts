@@ -1,7 +1,7 @@
 // buildApp: the only place that wires the service together. The process entry point
 // (server.ts), the CLIs and the tests all build the service through here; tests pass fakes
 // for the parts that talk to the outside world.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Db } from './db/types.js';
 import { createReadiness, healthRoutes, type Readiness } from './http/health.js';
@@ -48,7 +48,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     ...(deps.logger === false ? { logger: false } : deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
     trustProxy: config.TRUST_PROXY,
     bodyLimit: config.WEBHOOK_BODY_LIMIT,
-    disableRequestLogging: config.NODE_ENV === 'test',
+    // the top-level disableRequestLogging option is deprecated (FSTDEP023)
+    logController: new LogController({ disableRequestLogging: config.NODE_ENV === 'test' }),
   }) as unknown as FastifyInstance;
   const log = app.log as Logger;
 
@@ -62,6 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // answers.pipeline answers questions (Zalo worker, try-the-bot); answers.knowledge is the dashboard's KnowledgeAdmin.
   const answers = createAnswerService({ db, config, log, metrics });
   preparations.push({ name: 'knowledge index', run: () => answers.prepare() });
+  // live reload: LISTEN/NOTIFY + version poll; stopping it also stops the answer worker threads
+  background.push({ name: answers.watcher.name, start: () => answers.watcher.start(), stop: () => answers.close() });
 
   // --- Zalo channel: webhook, inbox worker, outbox sender, tokens (src/channel) ---
   // `delivery` is the dashboard's DeliveryAdmin; `zaloAlerts` is a StaffAlertSink for insights' flags.
@@ -96,6 +99,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     knowledge: answers.knowledge,
     pipeline: answers.pipeline,
     delivery,
+    // The banner on every page: an OA-wide failure holding every send (breaker open) is "down",
+    // other open channel alerts (token problems) are "degraded"; the alert text is already Vietnamese.
+    channelStatus: async () => {
+      const s = await zalo.channelStatus();
+      if (!s.sending) return { state: 'down', message: s.alerts[0]?.message ?? null, since: s.breaker.since };
+      return s.alerts.length ? { state: 'degraded', message: s.alerts[0]!.message, since: s.alerts[0]!.createdAt } : { state: 'ok' };
+    },
   });
   // The insights JSON API uses absolute /admin/api/… paths, so it sits on the root instance; the
   // guards read the session cookie from the header themselves and need no cookie plugin there.

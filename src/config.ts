@@ -49,13 +49,33 @@ export const envSchema = z.object({
   /** Messages per user per minute before the bot sends one polite notice and goes quiet. */
   USER_RATE_LIMIT_PER_MINUTE: int(12, 1, 1000),
   /**
-   * Zalo sends in flight at once per process (added by the Zalo channel, issue 3). Each send in
-   * flight when the process dies may be sent again after restart, so 1 keeps a crash to at most
-   * one duplicate; raise it for throughput when that trade is acceptable.
+   * Zalo sends in flight at once per process. Each send in flight when the process dies may be
+   * sent again after restart (at most this many duplicates after kill -9, never a lost reply);
+   * with Zalo's ~150 ms latency 16 in flight carry about 100 replies a second.
    */
-  OUTBOX_CONCURRENCY: int(1, 1, 32),
+  OUTBOX_CONCURRENCY: int(16, 1, 64),
+  /** Pace of Zalo calls per process (token bucket). Zalo allows about 4,000 a minute per OA; 60/s = 3,600. */
+  OUTBOX_RATE_PER_SECOND: int(60, 1, 1000),
+  /** First delay before probing Zalo after an OA-wide failure opened the breaker (then doubling, up to 10 min). */
+  OUTBOX_BREAKER_PROBE_MS: int(30_000, 10, 3_600_000),
+  /** Characters of a message that are answered (the reply says when a message was cut). */
+  ANSWER_MAX_CHARS: int(1000, 50, 20_000),
+  /** Characters of a message kept in the inbox and passed (redacted) to the question log. */
+  MESSAGE_MAX_STORED_CHARS: int(20_000, 100, 1_000_000),
+  /** Our OA's id: when set, events addressed to another OA, or sent by this OA, are ignored. */
+  ZALO_OA_ID: optionalString,
+  /** Events whose timestamp is further than this from now are ignored (replays); 0 disables. Keep CHANNEL_HISTORY_DAYS longer. */
+  ZALO_EVENT_MAX_SKEW_HOURS: int(24, 0, 24 * 30),
+  /** Send appsecret_proof with every Open API call (when the app requires it; needs ZALO_APP_SECRET). */
+  ZALO_APPSECRET_PROOF: bool(false),
+  /** Quote the user's message in replies (v3 quote_message_id). */
+  ZALO_QUOTE_REPLIES: bool(true),
 
   KNOWLEDGE_DIR: z.preprocess(emptyToUndefined, z.string().default('./knowledge')),
+  /** Answer worker threads (added by the runtime, issue 13); 0 answers on the main thread. Unset: 1 (0 under NODE_ENV=test). */
+  ANSWER_THREADS: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(16).optional()),
+  /** How often each process compares the knowledge version with its index (the fallback to LISTEN/NOTIFY), in ms. */
+  KNOWLEDGE_POLL_MS: int(2000, 100, 60_000),
   /** Answer composer: `extractive` (default, no LLM) or an LLM that may only rephrase retrieved passages. */
   LLM_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['none', 'openai', 'ollama']).default('none')),
   LLM_MODEL: optionalString,
@@ -94,7 +114,8 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'ANSWER_THREADS'> {
+  ANSWER_THREADS: number;
   /** Absolute path of DATA_DIR. */
   dataDir: string;
   /** Absolute path of KNOWLEDGE_DIR. */
@@ -124,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     ...e,
+    ANSWER_THREADS: e.ANSWER_THREADS ?? (e.NODE_ENV === 'test' ? 0 : 1),
     dataDir: path.resolve(e.DATA_DIR),
     knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     zaloWebhookEnabled: Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY),

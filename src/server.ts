@@ -1,5 +1,6 @@
 // Process entry point: validate config, open the database, migrate, serve HTTP, prepare the
 // knowledge index, start workers; on SIGTERM/SIGINT stop accepting, finish work, close the db.
+import './node-check.js';
 import { buildApp } from './app.js';
 import { loadConfigOrExit, openDbOrExit } from './cli/support.js';
 import { migrate } from './db/migrate.js';

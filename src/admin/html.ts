@@ -45,18 +45,33 @@ export function jsonBlock(id: string, data: unknown): SafeHtml {
   return new SafeHtml(`<script type="application/json" id="${escapeHtml(id)}">${json}</script>`);
 }
 
-const dateFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
-const dayFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short' });
+// One format everywhere for staff: dd/mm/yyyy (and hh:mm), in the commune's time zone (UTC+7, no DST).
+const LOCAL_OFFSET_MS = 7 * 3600_000;
+const local = (d: Date) => new Date(d.getTime() + LOCAL_OFFSET_MS).toISOString();
 
-/** Date and time in the commune's time zone, e.g. "14:05 27/11/2026". */
+/** Date and time in the commune's time zone, e.g. "27/11/2026 14:05". */
 export function formatDateTime(d: Date | null | undefined): string {
-  return d ? dateFmt.format(d) : '';
+  if (!d || Number.isNaN(d.getTime())) return '';
+  const s = local(d);
+  return `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)} ${s.slice(11, 16)}`;
 }
 
+/** A day in the commune's time zone, e.g. "27/11/2026". */
 export function formatDay(d: Date | null | undefined): string {
-  return d ? dayFmt.format(d) : '';
+  return formatDateTime(d).slice(0, 10);
 }
 
-export function formatPercent(x: number): string {
+/** A YYYY-MM-DD string (a local calendar day) as dd/mm/yyyy; anything else unchanged. */
+export function formatYmd(ymd: string | null | undefined): string {
+  if (!ymd) return '';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(ymd);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : ymd;
+}
+
+/** Vietnamese decimal comma, one decimal, e.g. "71,5%"; "—" when there is nothing to divide. */
+export function formatPercent(x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return '—';
   return `${Math.round(x * 1000) / 10}%`.replace('.', ',');
 }
+
+export const formatNumber = (n: number): string => n.toLocaleString('vi-VN');

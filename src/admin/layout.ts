@@ -2,17 +2,26 @@
 // scripts from /admin/static only), a responsive navigation bar, and the logout form.
 import type { FastifyRequest } from 'fastify';
 import { html, type SafeHtml } from './html.js';
-import type { StaffRole } from './sources.js';
+import type { ChannelStatus, StaffRole } from './sources.js';
+import { formatDateTime } from './html.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the dashboard's hook when the channel reports its status. */
+    channelStatus?: ChannelStatus | null;
+  }
+}
 import { hasRole } from './auth.js';
 
 export const NAV: Array<{ href: string; label: string; key: string; role: StaffRole }> = [
   { key: 'overview', href: '/admin', label: 'Tổng quan', role: 'viewer' },
   { key: 'questions', href: '/admin/questions', label: 'Câu hỏi', role: 'viewer' },
-  { key: 'flags', href: '/admin/flags', label: 'Nhận định sai', role: 'viewer' },
+  { key: 'flags', href: '/admin/flags', label: 'Thông tin sai lệch', role: 'viewer' },
   { key: 'emerging', href: '/admin/emerging', label: 'Chủ đề mới nổi', role: 'viewer' },
   { key: 'knowledge', href: '/admin/knowledge', label: 'Tri thức', role: 'viewer' },
   { key: 'try', href: '/admin/try', label: 'Thử trợ lý', role: 'viewer' },
-  { key: 'delivery', href: '/admin/delivery', label: 'Gửi lỗi', role: 'viewer' },
+  { key: 'report', href: '/admin/report', label: 'Báo cáo tuần', role: 'viewer' },
+  { key: 'delivery', href: '/admin/delivery', label: 'Tin chưa gửi được', role: 'viewer' },
   { key: 'audit', href: '/admin/audit', label: 'Nhật ký', role: 'admin' },
 ];
 
@@ -26,6 +35,8 @@ export interface PageOptions {
   scripts?: string[];
   /** A notice shown at the top (already decided by the route: success or error). */
   flash?: { kind: 'ok' | 'error'; text: string } | null;
+  /** A banner above the title (the channel's status), already rendered. */
+  banner?: SafeHtml | null;
 }
 
 function head(title: string, scripts: string[], csrf?: string): SafeHtml {
@@ -36,6 +47,7 @@ function head(title: string, scripts: string[], csrf?: string): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${csrf ? html`<meta name="csrf-token" content="${csrf}">` : ''}
 <title>${title} · Trợ lý Châu Tiến</title>
+<link rel="icon" href="/admin/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/admin/static/admin.css">
 <script src="/admin/static/admin.js" defer></script>
 ${scripts.map((s) => html`<script src="/admin/static/${s}" defer></script>`)}
@@ -51,7 +63,7 @@ export function page(req: FastifyRequest, opts: PageOptions): string {
 <a class="skip" href="#main">Bỏ qua thanh điều hướng</a>
 <header class="topbar">
   <a class="brand" href="/admin">Trợ lý Châu Tiến</a>
-  <button type="button" class="nav-toggle" aria-controls="nav" aria-expanded="false">Mục lục</button>
+  <button type="button" class="nav-toggle" aria-controls="nav" aria-expanded="false">Menu</button>
   <nav id="nav" aria-label="Điều hướng chính">
     <ul>
       ${links.map((n) => html`<li><a href="${n.href}"${opts.active === n.key ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}
@@ -66,12 +78,20 @@ export function page(req: FastifyRequest, opts: PageOptions): string {
   </nav>
 </header>
 <main id="main">
+${opts.banner ?? channelBanner(req.channelStatus)}
 <h1>${opts.title}</h1>
 ${opts.flash ? html`<p class="flash flash-${opts.flash.kind}" role="${opts.flash.kind === 'error' ? 'alert' : 'status'}">${opts.flash.text}</p>` : ''}
 ${opts.body}
 </main>
 </body>
 </html>`.value;
+}
+
+/** The channel banner: nothing while Zalo works; otherwise what is wrong and since when. */
+export function channelBanner(s: ChannelStatus | null | undefined): SafeHtml | '' {
+  if (!s || s.state === 'ok') return '';
+  const text = s.message || (s.state === 'down' ? 'Tạm thời không gửi được tin trả lời qua Zalo; trợ lý sẽ tự gửi lại khi Zalo hoạt động trở lại.' : 'Gửi tin qua Zalo đang chậm hoặc lỗi một phần.');
+  return html`<p class="banner" role="alert"><strong>Kênh Zalo:</strong> ${text}${s.since ? html` (từ ${formatDateTime(s.since)})` : ''} <a href="/admin/delivery">Xem tin chưa gửi được</a></p>`;
 }
 
 /** A page without navigation (login, errors for strangers). */

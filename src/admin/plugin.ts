@@ -15,14 +15,17 @@ import { html } from './html.js';
 import { barePage, page } from './layout.js';
 import { auditRoutes } from './pages/audit.js';
 import { deliveryRoutes } from './pages/delivery.js';
+import { editorRoutes } from './pages/editor.js';
 import { emergingRoutes } from './pages/emerging.js';
 import { flagRoutes } from './pages/flags.js';
 import { knowledgeRoutes } from './pages/knowledge.js';
 import { loginRoutes } from './pages/login.js';
 import { overviewRoutes } from './pages/overview.js';
 import { questionRoutes } from './pages/questions.js';
+import { reportRoutes } from './pages/report.js';
 import { tryRoutes } from './pages/try.js';
-import type { DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
+import { announceSetup, createSetupLink, setupRoutes, type SetupLink } from './pages/setup.js';
+import type { ChannelStatus, DeliveryAdmin, InsightsAdmin, KnowledgeAdmin } from './sources.js';
 import { staticRoutes } from './static-assets.js';
 
 export interface DashboardDeps {
@@ -32,6 +35,8 @@ export interface DashboardDeps {
   knowledge?: KnowledgeAdmin;
   delivery?: DeliveryAdmin;
   pipeline?: AnswerPipeline;
+  /** The channel's breaker/alert state, shown as a banner when not 'ok' (wired in buildApp once the channel exposes it). */
+  channelStatus?: () => Promise<ChannelStatus | null>;
   /** More routes inside the /admin context (the insights JSON API), registered with the same cookies and headers. */
   extraRoutes?: (admin: FastifyInstance) => void | Promise<void>;
   /** Login attempts per minute per client address (default 20). */
@@ -44,10 +49,15 @@ export type PageDeps = DashboardDeps;
 
 /** Register the dashboard on `app` under /admin. */
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
-  await app.register(async (admin) => dashboardPlugin(admin, deps), { prefix: ADMIN_PREFIX });
+  const full = { ...deps, setup: createSetupLink() };
+  announceSetup(app, full);
+  // The bare domain leads to the dashboard, and browsers asking for /favicon.ico get the icon.
+  app.get('/', async (_req, reply) => reply.redirect(ADMIN_PREFIX, 302));
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect(`${ADMIN_PREFIX}/static/favicon.svg`, 301));
+  await app.register(async (admin) => dashboardPlugin(admin, full), { prefix: ADMIN_PREFIX });
 }
 
-async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Promise<void> {
+async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps & { setup: SetupLink }): Promise<void> {
   await admin.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -92,9 +102,23 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
   // Defence in depth: every state-changing request in this context needs the session's CSRF
   // token, whether or not its route remembered to ask (the login form has its own token).
   admin.addHook('preHandler', async (req, reply) => {
-    if (!isUnsafeMethod(req.method) || req.routeOptions.url === `${ADMIN_PREFIX}/login`) return;
+    // The login and first-run forms carry their own pre-session token (there is no session yet).
+    if (!isUnsafeMethod(req.method) || req.routeOptions.url === `${ADMIN_PREFIX}/login` || req.routeOptions.url === `${ADMIN_PREFIX}/setup`) return;
     return deps.auth.verifyCsrf.call(admin, req, reply, () => {});
   });
+
+  // The channel's status for the banner, read once per page view (pages only, not assets or the API).
+  if (deps.channelStatus) {
+    const read = deps.channelStatus;
+    admin.addHook('preHandler', async (req) => {
+      if (req.method !== 'GET' || req.url.startsWith(`${ADMIN_PREFIX}/static/`) || req.url.startsWith(`${ADMIN_PREFIX}/api`)) return;
+      try {
+        req.channelStatus = await read();
+      } catch (err) {
+        req.log.warn({ err }, 'channel status unavailable');
+      }
+    });
+  }
 
   admin.setErrorHandler((err: FastifyError, req, reply) => {
     // zod errors come from parsing a form or query a person (or a forged request) sent: a 400.
@@ -120,12 +144,15 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps): Pro
 
   staticRoutes(admin);
   loginRoutes(admin, deps);
+  setupRoutes(admin, deps);
   overviewRoutes(admin, deps);
   questionRoutes(admin, deps);
   flagRoutes(admin, deps);
   emergingRoutes(admin, deps);
+  editorRoutes(admin, deps);
   knowledgeRoutes(admin, deps);
   tryRoutes(admin, deps);
+  reportRoutes(admin, deps);
   deliveryRoutes(admin, deps);
   auditRoutes(admin, deps);
   if (deps.extraRoutes) await deps.extraRoutes(admin);

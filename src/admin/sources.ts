@@ -30,6 +30,9 @@ export interface AdminGuards {
   audit(req: FastifyRequest, action: string, target: string, detail?: Record<string, unknown>): Promise<void>;
 }
 
+export type DocumentOrigin = 'bundled' | 'staff';
+export interface UploadMeta { title: string; topic: string; source: string; sourceUrl?: string | null }
+
 export interface KnowledgeDocumentSummary {
   id: string;
   title: string;
@@ -43,6 +46,9 @@ export interface KnowledgeDocumentSummary {
   path: string;
   chunks: number;
   indexedAt: Date;
+  origin: DocumentOrigin;
+  editorNote: string | null;   // staff-only front-matter `editor_note`
+  reviewBy: string | null;     // front-matter `review_by` (YYYY-MM-DD), for stale-document warnings
 }
 
 export interface IngestSummary {
@@ -57,9 +63,12 @@ export interface KnowledgeAdmin {
   listDocuments(): Promise<KnowledgeDocumentSummary[]>;
   /** Re-index knowledge/ and uploads; unchanged files are skipped by content hash. */
   reindex(onProgress?: (done: number, total: number, file: string) => void): Promise<IngestSummary>;
-  /** Store an uploaded .md, .docx or .pdf in the uploads folder and index it. */
-  addUpload(fileName: string, content: Buffer): Promise<{ id: string }>;
+  /** Store an uploaded .md, .docx or .pdf and index it; the same id replaces atomically, the old version kept if the new one fails. */
+  addUpload(fileName: string, content: Buffer, meta: UploadMeta, actor: string): Promise<{ id: string }>;
   markReviewed(docId: string, reviewer: string): Promise<void>;
+  /** Staff documents only; false when unknown or bundled. */
+  removeDocument(docId: string, actor: string): Promise<boolean>;
+  getDocument(docId: string): Promise<(KnowledgeDocumentSummary & { body: string }) | null>;
 }
 
 export interface DeliveryFailure {
@@ -86,8 +95,23 @@ export interface DeliveryAdmin {
   retry(kind: 'outbox' | 'event', id: string): Promise<void>;
 }
 
+/**
+ * The Zalo channel's health for the banner on every page (circuit breaker open, token alerts). The
+ * channel helper exposes `channelStatus()`; the dashboard only shows what it reports.
+ */
+export interface ChannelStatus {
+  state: 'ok' | 'degraded' | 'down';
+  /** Plain Vietnamese for staff; the dashboard adds a default when missing. */
+  message?: string | null;
+  since?: Date | null;
+}
+
 export interface QuestionFilter {
   q?: string;
+  /** One question by its log id (the FAQ editor starts from it). */
+  id?: string;
+  /** Questions that carried this known false claim (a flag's page). */
+  misconceptionId?: string;
   from?: Date;
   to?: Date;
   topic?: string;
@@ -121,11 +145,38 @@ export interface FlagView {
   raisedAt: Date;
   distinctUsers24h: number;
   distinctUsers7d: number;
+  /** Distinct users in the 7 days before those 7 (for the rising/falling marker). */
+  distinctUsersPrev7d: number;
+  statusChangedBy: string | null;
+  statusChangedAt: Date | null;
   note: string | null;
   examples: string[];
   /** Distinct users per day over the last 30 days, oldest first. */
   daily: Array<{ day: string; users: number }>;
 }
+
+export interface FlagEvent {
+  at: Date;
+  staffUsername: string;
+  status: FlagStatus | null;
+  note: string | null;
+}
+
+export interface FlagAlert {
+  channel: 'zalo' | 'webhook';
+  /** How many staff recipients (Zalo) or 1 (webhook). */
+  recipients: number;
+  sent: number;
+  failed: number;
+  lastSentAt: Date | null;
+}
+
+export interface FlagDetail extends FlagView {
+  history: FlagEvent[];
+  alerts: FlagAlert[];
+}
+
+export type EmergingState = 'open' | 'answered' | 'ignored';
 
 export interface EmergingTopic {
   id: string;
@@ -133,6 +184,18 @@ export interface EmergingTopic {
   distinctUsers: number;
   examples: string[];
   lastAskedAt: Date;
+  /** Optional for older callers; the insights implementation always fills these. */
+  state?: EmergingState;
+  stateBy?: string | null;
+  /** The questions in the group (newest first, at most 50), for links to each. */
+  questions?: Array<{ id: string; text: string; askedAt: Date }>;
+}
+
+export interface EmergingQuery {
+  from?: Date;
+  to?: Date;
+  /** Also list groups staff marked answered or ignored. */
+  includeClosed?: boolean;
 }
 
 export interface Overview {
@@ -150,7 +213,19 @@ export interface InsightsAdmin {
   listQuestions(filter: QuestionFilter): Promise<{ rows: QuestionRow[]; total: number }>;
   /** CSV (UTF-8 with BOM so Excel shows Vietnamese correctly) of the filtered questions. */
   questionsCsv(filter: Omit<QuestionFilter, 'page' | 'pageSize'>): Promise<string>;
+  /** The filtered questions for an export (capped at 100 000, newest first). */
+  exportQuestions(filter: Omit<QuestionFilter, 'page' | 'pageSize'>): Promise<{ rows: QuestionRow[]; claims: Map<string, string> }>;
   listFlags(opts?: { status?: FlagStatus }): Promise<FlagView[]>;
   updateFlag(id: string, change: { status?: FlagStatus; note?: string }, staffUsername: string): Promise<void>;
-  listEmerging(): Promise<EmergingTopic[]>;
+  /** One flag with its history and the alerts sent about it, or null. */
+  flagDetail(id: string): Promise<FlagDetail | null>;
+  listEmerging(q?: EmergingQuery): Promise<EmergingTopic[]>;
+  /** Mark a group answered / ignored / open again; merge one group into another; move a question out. */
+  setEmergingState(id: string, state: EmergingState, label: string, staffUsername: string, faqId?: string | null): Promise<void>;
+  mergeEmerging(id: string, into: string, label: string, staffUsername: string): Promise<void>;
+  splitEmergingQuestion(questionId: string, staffUsername: string): Promise<void>;
+  /** The weekly report for a period: the same Vietnamese summary `npm run report` prints. */
+  weeklyReport(range: { from: Date; to: Date }): Promise<{ text: string }>;
+  /** Wordings grouped by meaning (the emerging-topic grouping over every question), counts >= 2. */
+  repeatedQuestions(range: { from: Date; to: Date }, limit?: number): Promise<Array<{ label: string; count: number; people: number; examples: string[] }>>;
 }

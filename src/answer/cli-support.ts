@@ -19,7 +19,8 @@ export function cliLogger(config: Config): Logger {
 
 /** Builds the answer service on an open database and prepares its index. */
 export async function openAnswerService(config: Config, db: Db, log = cliLogger(config)): Promise<AnswerService> {
-  const service = createAnswerService({ db, config, log });
+  // a one-shot command answers in its own thread: no worker to start
+  const service = createAnswerService({ db, config, log, threads: 0 });
   await service.prepare();
   return service;
 }

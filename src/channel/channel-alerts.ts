@@ -2,7 +2,7 @@
 // kind, resolved when the cause is fixed (for example a new token pair is stored).
 import type { Queryable } from '../db/types.js';
 
-export type ChannelAlertKind = 'token_refresh_failed' | 'tokens_missing';
+export type ChannelAlertKind = 'token_refresh_failed' | 'tokens_missing' | 'oa_blocked';
 
 export interface ChannelAlert {
   id: string;
@@ -28,4 +28,8 @@ export async function openChannelAlerts(q: Queryable): Promise<ChannelAlert[]> {
     `SELECT id, kind, message, created_at FROM channel_alert WHERE resolved_at IS NULL ORDER BY created_at DESC`,
   );
   return r.rows.map((row) => ({ id: String(row.id), kind: row.kind, message: row.message, createdAt: row.created_at }));
+}
+
+export async function resolveChannelAlert(q: Queryable, id: string): Promise<void> {
+  await q.query(`UPDATE channel_alert SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL`, [id]);
 }

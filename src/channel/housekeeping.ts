@@ -1,10 +1,14 @@
 // Keeps the channel tables small: processed inbox events and delivered outbox messages are only
-// needed for a while (de-duplication of Zalo's retries, which stop within hours; delivery history
+// needed for a while (de-duplication of Zalo's retries, which stop within hours, and of replays
+// inside the ±1 day timestamp window, so keep CHANNEL_HISTORY_DAYS > 1; delivery history
 // for staff). Both hold no message text or payload by then. Parked events and dead messages stay
 // visible, but after the same window their raw user id, text and payload are scrubbed: staff had
 // that long to retry them, and raw ids must not live longer than delivery needs (Decree 13/2023).
 import type { Db } from '../db/types.js';
 import type { Logger } from '../log.js';
+import { deleteExpiredConversations } from './conversation-store.js';
+import { sweepEvents } from './inbox-store.js';
+import { sweepMessages } from './outbox-store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -17,20 +21,12 @@ export async function sweepChannelTables(
   db: Db,
   days: number,
   now = new Date(),
-): Promise<{ events: number; messages: number; scrubbed: number }> {
+): Promise<{ events: number; messages: number; scrubbed: number; conversations: number }> {
   const cutoff = new Date(now.getTime() - days * DAY_MS);
-  const events = await db.query(`DELETE FROM inbound_event WHERE status IN ('done', 'ignored') AND received_at < $1`, [cutoff]);
-  const messages = await db.query(`DELETE FROM outbox_message WHERE status = 'sent' AND created_at < $1`, [cutoff]);
-  const deadScrubbed = await db.query(
-    `UPDATE outbox_message SET recipient_id = NULL, text = NULL, updated_at = now()
-      WHERE status = 'dead' AND created_at < $1 AND (recipient_id IS NOT NULL OR text IS NOT NULL)`,
-    [cutoff],
-  );
-  const parkedScrubbed = await db.query(
-    `UPDATE inbound_event SET payload = NULL WHERE status = 'parked' AND received_at < $1 AND payload IS NOT NULL`,
-    [cutoff],
-  );
-  return { events: events.rowCount, messages: messages.rowCount, scrubbed: deadScrubbed.rowCount + parkedScrubbed.rowCount };
+  const events = await sweepEvents(db, cutoff);
+  const messages = await sweepMessages(db, cutoff);
+  const conversations = await deleteExpiredConversations(db, now);
+  return { events: events.deleted, messages: messages.deleted, scrubbed: events.scrubbed + messages.scrubbed, conversations };
 }
 
 export function housekeepingTask(deps: { db: Db; log: Logger; days: number; everyMs?: number }) {
@@ -39,7 +35,7 @@ export function housekeepingTask(deps: { db: Db; log: Logger; days: number; ever
   const run = () => {
     running = sweepChannelTables(deps.db, deps.days)
       .then((n) => {
-        if (n.events || n.messages || n.scrubbed) deps.log.info({ ...n, days: deps.days }, 'channel housekeeping removed old rows');
+        if (n.events || n.messages || n.scrubbed || n.conversations) deps.log.info({ ...n, days: deps.days }, 'channel housekeeping removed old rows');
       })
       .catch((err: unknown) => deps.log.error({ err }, 'channel housekeeping failed'));
   };

@@ -1,5 +1,7 @@
 // SQL for the inbound_event table (migrations/0020_zalo_inbox.sql): the webhook's single
-// idempotent insert, and the worker's claim / complete / fail with leases.
+// idempotent insert, the worker's claim / complete / fail with leases, and what the dashboard
+// (parked events, retry) and the housekeeping (old rows, scrubbing) do with the table. Every
+// statement on inbound_event lives here.
 import type { Queryable } from '../db/types.js';
 import type { ClassifiedEvent, InboxPayload } from './events.js';
 
@@ -74,7 +76,18 @@ export function createEventInserter(db: Queryable, maxBatch = 256): (ev: Classif
         );
         batch.forEach((b, i) => b.resolve(outcomes[i]!));
       } catch (err) {
-        batch.forEach((b) => b.reject(err));
+        if (batch.length === 1) {
+          batch[0]!.reject(err);
+          continue;
+        }
+        // One bad row must not fail the others of its group commit: retry them one by one.
+        for (const b of batch) {
+          try {
+            b.resolve((await insertEvents(db, [b.ev]))[0]!);
+          } catch (rowErr) {
+            b.reject(rowErr);
+          }
+        }
       }
     }
     running = false;
@@ -149,4 +162,33 @@ export async function failEvent(
 export async function releaseAllEventLeases(q: Queryable): Promise<number> {
   const r = await q.query(`UPDATE inbound_event SET claimed_until = NULL WHERE status = 'pending' AND claimed_until IS NOT NULL RETURNING id`);
   return r.rows.length;
+}
+
+/** Parked events for the staff delivery page, newest first. */
+export async function listParkedEvents(q: Queryable, limit: number) {
+  const r = await q.query<{ id: string; received_at: Date; event_name: string; attempts: number; last_error: string | null }>(
+    `SELECT id, received_at, event_name, attempts, last_error FROM inbound_event
+      WHERE status = 'parked' ORDER BY received_at DESC, id DESC LIMIT $1`,
+    [limit],
+  );
+  return r.rows.map((row) => ({ id: String(row.id), receivedAt: row.received_at, eventName: row.event_name, attempts: Number(row.attempts), lastError: row.last_error }));
+}
+
+/** Staff "retry" on a parked event that still has its payload. */
+export async function retryParkedEvent(q: Queryable, id: string): Promise<void> {
+  await q.query(
+    `UPDATE inbound_event SET status = 'pending', attempts = 0, available_at = now(), claimed_until = NULL, last_error = NULL
+      WHERE id = $1 AND status = 'parked' AND payload IS NOT NULL`,
+    [id],
+  );
+}
+
+/** Housekeeping: delete processed events before `cutoff`; scrub payloads of parked ones. */
+export async function sweepEvents(q: Queryable, cutoff: Date): Promise<{ deleted: number; scrubbed: number }> {
+  const deleted = await q.query(`DELETE FROM inbound_event WHERE status IN ('done', 'ignored') AND received_at < $1`, [cutoff]);
+  const scrubbed = await q.query(
+    `UPDATE inbound_event SET payload = NULL WHERE status = 'parked' AND received_at < $1 AND payload IS NOT NULL`,
+    [cutoff],
+  );
+  return { deleted: deleted.rowCount, scrubbed: scrubbed.rowCount };
 }

@@ -1,22 +1,28 @@
 // Inbox worker: claims stored webhook events and turns each into outbox messages.
 // A text message is answered by the answer pipeline; then, in ONE transaction, the question is
 // recorded (QuestionRecorder), the reply is queued, the user's language is remembered and the
-// event is marked done with its payload removed. A crash anywhere before the commit leaves
+// event is marked done with its payload removed, and the conversation state the answer returned
+// is saved (null clears it). A crash anywhere before the commit leaves
 // the event pending (its lease expires, or is released at start-up on the embedded database),
 // so it is answered again, once: completion is fenced on the attempt number.
+// Only the first `answerMaxChars` characters of a message are answered (the reply says so), so
+// one long message cannot hold the answer engine; the full text (up to the inbox's stored limit)
+// goes to the question recorder, which redacts it. The answering itself is one call,
+// `pipeline.answer(text, ctx)`, which the runtime runs in a worker-thread pool.
 import type { AnswerPipeline } from '../answer/types.js';
 import type { Db, Queryable } from '../db/types.js';
 import type { QuestionRecorder, QuestionRecord } from '../insights/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { detectLang } from '../text/lang.js';
-import type { InboxPayload } from './events.js';
+import { firstCodePoints, timestampMs, type InboxPayload } from './events.js';
+import { loadConversation, saveConversation } from './conversation-store.js';
 import { backoffMs, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { claimEvents, completeEvent, failEvent, type ClaimedEvent } from './inbox-store.js';
-import { nonTextNote, rateLimitNotice, WELCOME_TEXT } from './messages.js';
+import { nonTextNote, rateLimitNotice, truncatedNote, WELCOME_TEXT } from './messages.js';
 import { enqueueMessage } from './outbox-store.js';
-import { createQueueLoop, type QueueLoop } from './queue-loop.js';
-import { claimNotice, countMessage, rememberLang, type UserKeyFn } from './user-state.js';
+import { createQueueLoop, yieldToIo, type QueueLoop } from './queue-loop.js';
+import { claimNonTextNote, claimNotice, countMessage, rememberLang, touchInteraction, type UserKeyFn } from './user-state.js';
 import { createWakeup, type Wakeup } from './wakeup.js';
 
 export const NO_OP_RECORDER: QuestionRecorder = { record: async () => {} };
@@ -33,6 +39,10 @@ export interface InboxWorkerOptions {
   pollMs: number;
   maxAttempts: number;
   ratePerMinute: number;
+  /** Characters of a message that are answered (ANSWER_MAX_CHARS). */
+  answerMaxChars?: number;
+  /** Quote the user's message in the reply (v3 quote_message_id). */
+  quoteReplies?: boolean;
   /** Seconds a claim is held before another worker may take the event over. */
   leaseSeconds?: number;
   backoff?: BackoffOptions;
@@ -54,35 +64,62 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
 
   /** Run `fn` and complete the event in the same transaction. */
   const finish = async (ev: ClaimedEvent, fn: (q: Queryable) => Promise<void>) => {
+    await yieldToIo();
     await db.tx(async (q) => {
       if (!(await completeEvent(q, ev))) throw new LeaseLostError();
       await fn(q);
     });
   };
 
+  const answerMax = opts.answerMaxChars ?? 1000;
+  /** Address of a reply to this payload: user or anonymous chat, the pseudonym, the quoted message. */
+  const to = (p: InboxPayload, userKey: string, quote: boolean) => ({
+    recipientId: p.userId,
+    userKey: p.kind === 'follow' || !('conversationId' in p && p.conversationId) ? userKey : null,
+    conversationId: 'conversationId' in p ? (p.conversationId ?? null) : null,
+    quoteMsgId: quote && opts.quoteReplies !== false && 'msgId' in p ? p.msgId : null,
+  });
+  /** When the user wrote (the event's timestamp when plausible, else when it was received). */
+  const interactedAt = (ev: ClaimedEvent, ts: string) => {
+    const t = timestampMs(ts);
+    return Number.isFinite(t) && t > 0 && t <= ev.receivedAt.getTime() + 60_000 ? new Date(t) : ev.receivedAt;
+  };
+
   const handleText = async (ev: ClaimedEvent, p: Extract<InboxPayload, { kind: 'text' }>) => {
     const userKey = opts.userKey(p.userId);
-    const rate = await countMessage(db, userKey, ev.receivedAt);
+    const rate = await countMessage(db, userKey, ev.receivedAt, interactedAt(ev, p.timestamp));
     if (rate.count > opts.ratePerMinute) {
       // Flooding: one polite notice per window, then quiet (the message is not answered).
       await finish(ev, async (q) => {
         if (!rate.noticeSent && (await claimNotice(q, userKey))) {
-          await enqueueMessage(q, { purpose: 'rate_limit', recipientId: p.userId, text: rateLimitNotice(rate.lastLang), dedupeKey: `event:${ev.id}` });
+          await enqueueMessage(q, { purpose: 'rate_limit', ...to(p, userKey, false), text: rateLimitNotice(rate.lastLang), dedupeKey: `event:${ev.id}` });
         }
       });
       return;
     }
-    if (!p.text.trim()) {
+    // Format characters (zero-width spaces…) alone are not a question.
+    if (!p.text.replace(/[\p{Cf}\s]/gu, '')) {
       await finish(ev, async () => {});
       return;
     }
-    const result = await opts.pipeline().answer(p.text, rate.lastLang ? { lastLang: rate.lastLang } : {});
-    const guess = detectLang(p.text, rate.lastLang ?? undefined);
+    const { text: asked, cut } = firstCodePoints(p.text, answerMax);
+    const conversation = await loadConversation(db, userKey, ev.receivedAt);
+    await yieldToIo(); // acknowledgements first: answering may take a while
+    const answered = await opts.pipeline().answer(asked, {
+      ...(rate.lastLang ? { lastLang: rate.lastLang } : {}),
+      conversation,
+      now: ev.receivedAt,
+    });
+    const answer = cut ? `${answered.answer}\n\n${truncatedNote(answered.lang, answerMax)}` : answered.answer;
+    // The log keeps what the citizen wrote (the recorder redacts it), not only the answered part.
+    const result = { ...answered, question: p.text, answer };
+    const guess = detectLang(asked, rate.lastLang ?? undefined);
     const record: QuestionRecord = { channel: 'zalo', userId: p.userId, result, askedAt: ev.receivedAt };
     const recorder = opts.recorder();
     await finish(ev, async (q) => {
       await recorder.record(q, record);
-      await enqueueMessage(q, { purpose: 'reply', recipientId: p.userId, text: result.answer, dedupeKey: `event:${ev.id}` });
+      await enqueueMessage(q, { purpose: 'reply', ...to(p, userKey, true), text: answer, dedupeKey: `event:${ev.id}` });
+      if (answered.conversation !== undefined) await saveConversation(q, userKey, answered.conversation, ev.receivedAt);
       if (guess.confident && guess.lang !== rate.lastLang) await rememberLang(q, userKey, guess.lang);
     });
     opts.metrics.questions.inc({ outcome: result.outcome, lang: result.lang });
@@ -100,17 +137,22 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
       } else if (p.kind === 'text') {
         await handleText(ev, p);
       } else if (p.kind === 'follow') {
+        const userKey = opts.userKey(p.userId);
         await finish(ev, async (q) => {
-          await enqueueMessage(q, { purpose: 'welcome', recipientId: p.userId, text: WELCOME_TEXT, dedupeKey: `event:${ev.id}` });
+          await touchInteraction(q, userKey, interactedAt(ev, p.timestamp));
+          await enqueueMessage(q, { purpose: 'welcome', ...to(p, userKey, false), text: WELCOME_TEXT, dedupeKey: `event:${ev.id}` });
         });
       } else {
         const userKey = opts.userKey(p.userId);
-        const rate = await countMessage(db, userKey, ev.receivedAt);
+        const rate = await countMessage(db, userKey, ev.receivedAt, interactedAt(ev, p.timestamp));
         await finish(ev, async (q) => {
           if (rate.count <= opts.ratePerMinute) {
-            await enqueueMessage(q, { purpose: 'note', recipientId: p.userId, text: nonTextNote(rate.lastLang), dedupeKey: `event:${ev.id}` });
+            // One note per user per hour: five stickers in a row get one note, a 👍 later none.
+            if (await claimNonTextNote(q, userKey, ev.receivedAt)) {
+              await enqueueMessage(q, { purpose: 'note', ...to(p, userKey, true), text: nonTextNote(rate.lastLang), dedupeKey: `event:${ev.id}` });
+            }
           } else if (!rate.noticeSent && (await claimNotice(q, userKey))) {
-            await enqueueMessage(q, { purpose: 'rate_limit', recipientId: p.userId, text: rateLimitNotice(rate.lastLang), dedupeKey: `event:${ev.id}` });
+            await enqueueMessage(q, { purpose: 'rate_limit', ...to(p, userKey, false), text: rateLimitNotice(rate.lastLang), dedupeKey: `event:${ev.id}` });
           }
         });
       }

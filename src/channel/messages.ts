@@ -24,3 +24,12 @@ const RATE_LIMIT: Record<Lang, string> = {
 
 export const nonTextNote = (lang: Lang | null | undefined): string => NON_TEXT[lang ?? 'vi'];
 export const rateLimitNotice = (lang: Lang | null | undefined): string => RATE_LIMIT[lang ?? 'vi'];
+
+const TRUNCATED: Record<Lang, (n: string) => string> = {
+  vi: (n) => `(Tin nhắn của bạn dài, trợ lý chỉ đọc ${n} ký tự đầu. Bạn có thể gửi từng câu hỏi ngắn để được trả lời đầy đủ hơn.)`,
+  en: (n) => `(Your message is long; the assistant read only its first ${n} characters. Sending one short question at a time gets fuller answers.)`,
+};
+
+/** Appended to the answer when only the first `limit` characters of a message were answered. */
+export const truncatedNote = (lang: Lang | null | undefined, limit: number): string =>
+  TRUNCATED[lang ?? 'vi'](lang === 'en' ? limit.toLocaleString('en-US') : limit.toLocaleString('en-US').replace(/,/g, '.'));

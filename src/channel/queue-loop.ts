@@ -14,6 +14,13 @@ export interface QueueLoopOptions<T> {
   handle(item: T): Promise<void>;
 }
 
+/**
+ * Let pending I/O (webhook requests above all) run before the next piece of queue work. Database
+ * calls on the embedded database and answers resolve as promise chains; without a macrotask
+ * boundary a busy worker can keep the event loop from ever reading a new request.
+ */
+export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export interface QueueLoop {
   start(): void;
   stop(): Promise<void>;
@@ -29,6 +36,7 @@ export function createQueueLoop<T>(opts: QueueLoopOptions<T>): QueueLoop {
 
   const run = async () => {
     while (!stopping) {
+      await yieldToIo();
       const free = opts.concurrency - inFlight.size;
       let claimed: T[] = [];
       if (free > 0) {
@@ -41,8 +49,8 @@ export function createQueueLoop<T>(opts: QueueLoopOptions<T>): QueueLoop {
         }
       }
       for (const item of claimed) {
-        const p = opts
-          .handle(item)
+        const p = yieldToIo()
+          .then(() => opts.handle(item))
           .catch((err) => opts.log.error({ err, loop: opts.name }, 'handler failed'))
           .finally(() => {
             inFlight.delete(p);

@@ -1,6 +1,7 @@
 // Assembles the Zalo channel for buildApp: OA client, token store, webhook route, inbox
-// worker, outbox sender, delivery report and the staff alert sink. buildApp registers the
-// route, runs prepare() before readiness and runs the worker and sender as background tasks.
+// worker, outbox sender (pacer, OA-wide breaker), delivery report, channelStatus() for the
+// dashboard's banner and the staff alert sink. buildApp registers the route, runs prepare()
+// before readiness and runs the worker and sender as background tasks.
 import type { FastifyPluginAsync } from 'fastify';
 import type { DeliveryAdmin } from '../admin/sources.js';
 import type { AnswerPipeline } from '../answer/types.js';
@@ -13,14 +14,18 @@ import { createZaloClient, type ZaloOaClient } from './oa-client.js';
 import { createTokenStore, type TokenStore } from './token-store.js';
 import { zaloWebhook } from './webhook.js';
 import type { BackoffOptions } from './backoff.js';
-import { raiseChannelAlert } from './channel-alerts.js';
+import { webhookAlertSink } from '../insights/webhook-alerts.js';
+import { createBreaker, type BreakerState } from './breaker.js';
+import { openChannelAlerts, raiseChannelAlert, resolveChannelAlerts, type ChannelAlert } from './channel-alerts.js';
+import { createPacer } from './pacer.js';
+import { countQueued } from './outbox-store.js';
 import { createDeliveryReport } from './delivery-report.js';
 import { releaseAllEventLeases } from './inbox-store.js';
 import { createInboxWorker, NO_OP_RECORDER, type InboxWorker } from './inbox-worker.js';
-import { createOutboxSender, type OutboxSender } from './outbox-sender.js';
+import { createOutboxSender, WINDOW_MS, type OutboxSender } from './outbox-sender.js';
 import { releaseAllSending } from './outbox-store.js';
 import { zaloStaffAlertSink } from './staff-alerts.js';
-import { loadUserKey, type UserKeyFn } from './user-state.js';
+import { lastInteraction, loadUserKey, type UserKeyFn } from './user-state.js';
 
 export type ZaloChannelConfig = Pick<
   Config,
@@ -38,8 +43,27 @@ export type ZaloChannelConfig = Pick<
   | 'MAX_ATTEMPTS'
   | 'USER_RATE_LIMIT_PER_MINUTE'
   | 'OUTBOX_CONCURRENCY'
+  | 'OUTBOX_RATE_PER_SECOND'
+  | 'OUTBOX_BREAKER_PROBE_MS'
+  | 'ANSWER_MAX_CHARS'
+  | 'MESSAGE_MAX_STORED_CHARS'
+  | 'ZALO_OA_ID'
+  | 'ZALO_EVENT_MAX_SKEW_HOURS'
+  | 'ZALO_APPSECRET_PROOF'
+  | 'ZALO_QUOTE_REPLIES'
   | 'STAFF_ALERT_ZALO_USER_IDS'
+  | 'STAFF_ALERT_WEBHOOK_URL'
 >;
+
+/** What the dashboard's banner shows (channelStatus()). */
+export interface ChannelStatus {
+  /** False while an OA-wide failure holds every send. */
+  sending: boolean;
+  breaker: BreakerState;
+  /** Replies waiting to go out. */
+  queued: number;
+  alerts: ChannelAlert[];
+}
 
 export interface ZaloChannelDeps {
   config: ZaloChannelConfig;
@@ -60,8 +84,11 @@ export interface ZaloChannel {
   webhook: FastifyPluginAsync;
   worker: InboxWorker;
   sender: OutboxSender;
-  delivery: DeliveryAdmin;
+  /** The dashboard's DeliveryAdmin, plus channelStatus() for its banner. */
+  delivery: DeliveryAdmin & { channelStatus(): Promise<ChannelStatus> };
   alerts: StaffAlertSink;
+  /** For the dashboard banner: is the OA sending, how much is held, open channel alerts. */
+  channelStatus(): Promise<ChannelStatus>;
   /** Before readiness: seed tokens from env, key for user state, release leases of a dead owner. */
   prepare(): Promise<void>;
 }
@@ -76,9 +103,13 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       appId: config.ZALO_APP_ID,
       appSecret: config.ZALO_APP_SECRET,
       timeoutMs: config.ZALO_HTTP_TIMEOUT_MS,
+      appSecretProof: config.ZALO_APPSECRET_PROOF,
     });
   const tokens = createTokenStore({ db, client, log, metrics });
   let userKey: UserKeyFn | null = null;
+  const breaker = createBreaker({ probeMs: config.OUTBOX_BREAKER_PROBE_MS });
+  const webhookAlerts = config.STAFF_ALERT_WEBHOOK_URL ? webhookAlertSink() : null;
+  let breakerOpenings = 0;
 
   const sender = createOutboxSender({
     db,
@@ -92,6 +123,29 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     // A send, a token refresh and a resend, each bounded by the HTTP timeout, plus slack.
     leaseSeconds: Math.ceil((3 * config.ZALO_HTTP_TIMEOUT_MS) / 1000) + 10,
     backoff: deps.backoff,
+    pacer: createPacer({ ratePerSecond: config.OUTBOX_RATE_PER_SECOND }),
+    breaker,
+    async onBreaker(event, info) {
+      if (event === 'closed') {
+        await resolveChannelAlerts(db, ['oa_blocked']);
+        return;
+      }
+      // One alert per opening: the dashboard banner (channel_alert) and the staff webhook. Not
+      // over Zalo: the OA cannot send right now.
+      breakerOpenings++;
+      const text =
+        `Zalo OA đang từ chối mọi tin gửi đi (mã lỗi ${info.code ?? 'token'}: ${info.reason}). ` +
+        'Mọi câu trả lời được giữ lại và sẽ gửi khi Zalo chấp nhận trở lại; trợ lý tự thử lại định kỳ. ' +
+        'Quản trị viên kiểm tra hạn mức, gói dịch vụ, quyền của ứng dụng hoặc appsecret_proof trên Zalo OA.';
+      await db.tx(async (q) => {
+        await raiseChannelAlert(q, 'oa_blocked', text);
+        await webhookAlerts?.enqueue(q, {
+          dedupeKey: `channel:oa_blocked:${Date.now()}:${breakerOpenings}`,
+          text,
+          details: { kind: 'oa_blocked', code: info.code },
+        });
+      });
+    },
   });
   const worker = createInboxWorker({
     db,
@@ -107,6 +161,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     pollMs: config.WORKER_POLL_MS,
     maxAttempts: config.MAX_ATTEMPTS,
     ratePerMinute: config.USER_RATE_LIMIT_PER_MINUTE,
+    answerMaxChars: config.ANSWER_MAX_CHARS,
+    quoteReplies: config.ZALO_QUOTE_REPLIES,
     backoff: deps.backoff,
     onEnqueued: () => sender.wakeup.wake(),
   });
@@ -116,13 +172,36 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     appId: config.ZALO_APP_ID,
     oaSecretKey: config.ZALO_OA_SECRET_KEY,
     bodyLimit: config.WEBHOOK_BODY_LIMIT,
+    log,
+    classify: {
+      oaId: config.ZALO_OA_ID,
+      maxSkewMs: config.ZALO_EVENT_MAX_SKEW_HOURS * 3_600_000,
+      maxStoredChars: config.MESSAGE_MAX_STORED_CHARS,
+    },
     onStored: () => worker.wakeup.wake(),
   });
+  const channelStatus = async (): Promise<ChannelStatus> => {
+    const st = breaker.state();
+    return { sending: !st.open, breaker: st, queued: await countQueued(db), alerts: await openChannelAlerts(db) };
+  };
   const delivery = createDeliveryReport({
     db,
     tokens,
-    onRetry: (kind) => (kind === 'event' ? worker.wakeup.wake() : sender.wakeup.wake()),
+    status: channelStatus,
+    onRetry: (kind) => {
+      if (kind === 'event') return worker.wakeup.wake();
+      breaker.probeNow(); // "retry" on the breaker alert: probe at once
+      sender.wakeup.wake();
+    },
   });
+
+  // Staff alerts over Zalo only while that staff member's 7-day window is open (a consultation
+  // message to anyone else fails with -230); the webhook and the dashboard carry them anyway.
+  const zaloStaff = zaloStaffAlertSink(config.STAFF_ALERT_ZALO_USER_IDS, async (q, staffId) => {
+    if (!userKey) return false;
+    const last = await lastInteraction(q, userKey(staffId));
+    return last !== null && Date.now() - last.getTime() < WINDOW_MS;
+  }, (id) => userKey?.(id) ?? null);
 
   return {
     client,
@@ -131,7 +210,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     worker,
     sender,
     delivery,
-    alerts: zaloStaffAlertSink(config.STAFF_ALERT_ZALO_USER_IDS),
+    alerts: zaloStaff,
+    channelStatus,
     async prepare() {
       userKey = await loadUserKey(db);
       if (await tokens.seedFromEnv({ accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN })) {

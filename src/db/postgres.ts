@@ -43,5 +43,58 @@ export function postgresDb(connectionString: string, max = 10): Db {
       }
     },
     close: () => pool.end(),
+    listen: (channel, onNotify) => listenOn(connectionString, channel, onNotify),
+  };
+}
+
+/**
+ * LISTEN needs a connection of its own (a pooled one goes back to the pool). When it drops, it is
+ * opened again with a growing delay, and `onNotify('')` is called once it is back: a change made
+ * while it was down is then caught (callers also poll).
+ */
+async function listenOn(connectionString: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let delay = 500;
+  let timer: NodeJS.Timeout | null = null;
+  const connect = async (first: boolean): Promise<void> => {
+    const c = new pg.Client({ connectionString });
+    c.on('notification', (m) => {
+      if (m.channel === channel) onNotify(m.payload ?? '');
+    });
+    c.on('error', () => {
+      if (client === c) client = null;
+      void c.end().catch(() => undefined);
+      schedule();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${channel}`);
+    if (stopped) {
+      await c.end().catch(() => undefined);
+      return;
+    }
+    client = c;
+    delay = 500;
+    if (!first) onNotify('');
+  };
+  const schedule = () => {
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      connect(false).catch(() => {
+        delay = Math.min(delay * 2, 30_000);
+        schedule();
+      });
+    }, delay);
+    timer.unref();
+  };
+  await connect(true);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const c = client;
+    client = null;
+    await c?.end().catch(() => undefined);
   };
 }

@@ -21,6 +21,11 @@ export interface Db extends Queryable {
    */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only: LISTEN on `channel` over a dedicated connection (reconnected when it drops);
+   * resolves to a function that stops listening. Absent on PGlite (one process per data directory).
+   */
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 /** PostgreSQL error codes the code relies on (same on both implementations). */

@@ -114,12 +114,16 @@ export interface Group {
 }
 
 /**
- * Single-link grouping over candidate pairs that share a content word (an inverted index keeps this far
- * below n^2). Words that occur in a large share of the questions are not used to find candidates.
+ * Grouping over candidate pairs that share a content word (an inverted index keeps this far below
+ * n^2), strongest pairs first. Two groups join only when their members are, on average, similar
+ * (average linkage over a sample of member pairs), not merely when one pair is: plain single-link
+ * chained "xe từ Vinh lên Châu Tiến" to "lịch cắt điện Châu Tiến" through the place name. Words that
+ * occur in a large share of the questions are not used to find candidates.
  */
 export function groupQuestions(questions: EmergingQuestion[], threshold: number): Group[] {
   const feats = questions.map((x) => features(x.folded));
   const parent = questions.map((_, i) => i);
+  const members = questions.map((_, i) => [i]);
   const find = (i: number): number => {
     while (parent[i] !== i) {
       parent[i] = parent[parent[i]];
@@ -136,6 +140,7 @@ export function groupQuestions(questions: EmergingQuestion[], threshold: number)
     }
   });
   const tooCommon = Math.max(50, questions.length * 0.2);
+  const edges: Array<[number, number, number]> = [];
   const seen = new Set<number>();
   for (let i = 0; i < questions.length; i++) {
     seen.clear();
@@ -145,11 +150,36 @@ export function groupQuestions(questions: EmergingQuestion[], threshold: number)
       for (const j of list) {
         if (j <= i || seen.has(j)) continue;
         seen.add(j);
-        if (find(i) === find(j)) continue;
-        if (similarity(feats[i], feats[j]) >= threshold) parent[find(j)] = find(i);
+        const sim = similarity(feats[i], feats[j]);
+        if (sim >= threshold) edges.push([i, j, sim]);
       }
     }
   }
+  edges.sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1]);
+  const SAMPLE = 12;
+  const averageLink = (a: number[], b: number[]): number => {
+    let sum = 0;
+    let n = 0;
+    for (const i of a.slice(0, SAMPLE)) for (const j of b.slice(0, SAMPLE)) {
+      sum += similarity(feats[i], feats[j]);
+      n++;
+    }
+    return n ? sum / n : 0;
+  };
+  for (const [i, j] of edges) {
+    const ri = find(i);
+    const rj = find(j);
+    if (ri === rj) continue;
+    // Identical or near-identical wordings always join; otherwise the groups as wholes must agree.
+    if (members[ri].length > 1 || members[rj].length > 1) {
+      if (averageLink(members[ri], members[rj]) < threshold * 0.8) continue;
+    }
+    const [big, small] = members[ri].length >= members[rj].length ? [ri, rj] : [rj, ri];
+    parent[small] = big;
+    members[big].push(...members[small]);
+    members[small] = [];
+  }
+  // Members in the input order (newest first), whatever order they joined in.
   const groups = new Map<number, Group>();
   questions.forEach((x, i) => {
     const root = find(i);
@@ -196,7 +226,10 @@ export async function emergingTopics(q: Queryable, opts: EmergingOptions): Promi
   return topicsFrom(questions, opts);
 }
 
-export function topicsFrom(questions: EmergingQuestion[], opts: Pick<EmergingOptions, 'minUsers' | 'threshold' | 'maxExamples'>): EmergingTopic[] {
+export function topicsFrom(
+  questions: EmergingQuestion[],
+  opts: Pick<EmergingOptions, 'minUsers' | 'threshold' | 'maxExamples'> & { withMembers?: boolean },
+): Array<EmergingTopic & { members?: EmergingQuestion[] }> {
   const minUsers = opts.minUsers ?? 3;
   const groups = groupQuestions(questions, opts.threshold ?? 0.5).filter((g) => g.users.size >= minUsers);
   return groups
@@ -217,6 +250,7 @@ export function topicsFrom(questions: EmergingQuestion[], opts: Pick<EmergingOpt
         distinctUsers: g.users.size,
         examples,
         lastAskedAt: g.members.reduce((t, m) => (m.askedAt > t ? m.askedAt : t), g.members[0].askedAt),
+        ...(opts.withMembers ? { members: g.members } : {}),
       };
     })
     .sort((a, b) => b.distinctUsers - a.distinctUsers || b.lastAskedAt.getTime() - a.lastAskedAt.getTime());

@@ -4,7 +4,6 @@
 import type { Db } from '../db/types.js';
 import { LOCAL_OFFSET_MS, type Clock } from './clock.js';
 import { createInsightsAdmin } from './admin.js';
-import { emergingTopics } from './emerging.js';
 import { TOPIC_LABEL } from '../admin/labels.js';
 import { NO_TOPIC, questionCounts } from './trends.js';
 
@@ -22,13 +21,15 @@ export interface ReportJson {
   emerging: Array<{ label: string; distinct_users: number; examples: string[] }>;
 }
 
-export async function buildReport(db: Db, opts: { since: Date; clock: Clock; lowConfidence: number }): Promise<ReportJson> {
-  const now = opts.clock.now();
+export async function buildReport(db: Db, opts: { since: Date; until?: Date; clock: Clock; lowConfidence: number }): Promise<ReportJson> {
+  // The end of the period: now, or an earlier instant for a past week shown on the dashboard.
+  const now = opts.until && opts.until < opts.clock.now() ? opts.until : opts.clock.now();
   const counts = await questionCounts(db, opts.since, now);
   const admin = createInsightsAdmin({ db, clock: opts.clock, lowConfidence: opts.lowConfidence });
   // Flags raised in the period, and any still open from before it.
   const flags = (await admin.listFlags()).filter((f) => f.raisedAt >= opts.since || f.status === 'new' || f.status === 'confirmed');
-  const emerging = await emergingTopics(db, { since: opts.since, until: now, lowConfidence: opts.lowConfidence });
+  // The same grouping, period and staff decisions (answered, ignored, merged) as the dashboard's page.
+  const emerging = await admin.listEmerging({ from: opts.since, to: now });
   return {
     generated_at: now.toISOString(),
     since: opts.since.toISOString(),

@@ -1,7 +1,10 @@
 // SQL for knowledge_document / knowledge_chunk / knowledge_chunk_embedding. The only module that
 // writes these tables.
+import type { KnowledgeSnapshot } from '../answer/engine.js';
 import type { Queryable } from '../db/types.js';
 import type { DocKind, DocMeta, ParsedDocument, UnitRole } from './types.js';
+
+export type DocumentOrigin = 'bundled' | 'staff';
 
 export interface StoredDocumentRow {
   id: string;
@@ -18,6 +21,15 @@ export interface StoredDocumentRow {
   meta: DocMeta;
   content_hash: string;
   indexed_at: Date;
+  origin?: DocumentOrigin;
+  editor_note?: string | null;
+  review_by?: string | null;
+}
+
+/** Staff-only front matter, kept beside the document and never put in a snapshot. */
+export interface StaffNotes {
+  editorNote: string | null;
+  reviewBy: string | null;
 }
 
 export interface StoredChunkRow {
@@ -31,9 +43,18 @@ export interface StoredChunkRow {
   embedding: string;
 }
 
-export async function documentHashes(q: Queryable): Promise<Map<string, { id: string; hash: string }>> {
-  const r = await q.query<{ id: string; path: string; content_hash: string }>('SELECT id, path, content_hash FROM knowledge_document');
-  return new Map(r.rows.map((x) => [x.path, { id: x.id, hash: x.content_hash }]));
+export interface StoredHash {
+  id: string;
+  hash: string;
+  origin: DocumentOrigin;
+}
+
+/** Stored documents by path (key), with their content hash and origin. */
+export async function documentHashes(q: Queryable): Promise<Map<string, StoredHash>> {
+  const r = await q.query<{ id: string; path: string; content_hash: string; origin: DocumentOrigin }>(
+    'SELECT id, path, content_hash, origin FROM knowledge_document',
+  );
+  return new Map(r.rows.map((x) => [x.path, { id: x.id, hash: x.content_hash, origin: x.origin }]));
 }
 
 export async function documentPathById(q: Queryable, id: string): Promise<string | null> {
@@ -53,12 +74,14 @@ export async function replaceDocument(
   doc: ParsedDocument,
   vectors: number[][],
   reviewedBy: string | null,
+  origin: DocumentOrigin = 'bundled',
+  notes: StaffNotes = { editorNote: null, reviewBy: null },
 ): Promise<void> {
   await q.query('DELETE FROM knowledge_document WHERE path = $1 OR id = $2', [path, doc.id]);
   await q.query(
-    `INSERT INTO knowledge_document (id, path, kind, title, topic, lang, source, source_url, updated, reviewed_by, body, meta, content_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13)`,
-    [doc.id, path, doc.kind, doc.title, doc.topic, doc.lang, doc.source, doc.sourceUrl, doc.updated, reviewedBy, doc.body, JSON.stringify(doc.meta), hash],
+    `INSERT INTO knowledge_document (id, path, kind, title, topic, lang, source, source_url, updated, reviewed_by, body, meta, content_hash, origin, editor_note, review_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15, $16)`,
+    [doc.id, path, doc.kind, doc.title, doc.topic, doc.lang, doc.source, doc.sourceUrl, doc.updated, reviewedBy, doc.body, JSON.stringify(doc.meta), hash, origin, notes.editorNote, notes.reviewBy],
   );
   if (doc.units.length === 0) return;
   await q.query(
@@ -94,8 +117,19 @@ export function parseVector(s: string): Float32Array {
 
 export async function loadDocuments(q: Queryable): Promise<StoredDocumentRow[]> {
   const r = await q.query<StoredDocumentRow>(
-    `SELECT id, path, kind, title, topic, lang, source, source_url, updated, reviewed_by, body, meta, content_hash, indexed_at
+    `SELECT id, path, kind, title, topic, lang, source, source_url, updated, reviewed_by, body, meta, content_hash, indexed_at, origin
        FROM knowledge_document ORDER BY id`,
+  );
+  return r.rows;
+}
+
+/** The dashboard's list: every document without its body, with staff notes and chunk counts. */
+export async function documentSummaries(q: Queryable): Promise<Array<Omit<StoredDocumentRow, 'body' | 'meta'> & { chunks: string }>> {
+  const r = await q.query<Omit<StoredDocumentRow, 'body' | 'meta'> & { chunks: string }>(
+    `SELECT d.id, d.path, d.kind, d.title, d.topic, d.lang, d.source, d.source_url, d.updated, d.reviewed_by, d.content_hash,
+            d.indexed_at, d.origin, d.editor_note, d.review_by,
+            (SELECT count(*) FROM knowledge_chunk c WHERE c.document_id = d.id) AS chunks
+       FROM knowledge_document d ORDER BY d.id`,
   );
   return r.rows;
 }
@@ -130,11 +164,119 @@ export async function storeModelVectors(q: Queryable, model: string, ids: string
 }
 
 export async function loadModelVectors(q: Queryable, model: string): Promise<Map<string, Float32Array>> {
-  const r = await q.query<{ id: string; embedding: string }>(
-    'SELECT chunk_id::text AS id, embedding::text AS embedding FROM knowledge_chunk_embedding WHERE model = $1',
+  const r = await q.query<{ id: string; vec: Buffer }>(
+    'SELECT chunk_id::text AS id, vector_send(embedding) AS vec FROM knowledge_chunk_embedding WHERE model = $1 ORDER BY chunk_id',
     [model],
   );
-  return new Map(r.rows.map((x) => [x.id, parseVector(x.embedding)]));
+  return vectorArena(r.rows);
+}
+
+/**
+ * Decodes pgvector's binary form (vector_send: int16 dims, int16 unused, dims × float4, big
+ * endian) into ONE Float32Array arena with a view per id. Text vectors ('[0.1,…]') cost about
+ * 3 KB of string per 384-dim vector and a parse; one arena is 1.5 KB per vector, no per-vector
+ * buffers, and a structured clone (to the answer worker) copies a single buffer.
+ */
+export function vectorArena(rows: ReadonlyArray<{ id: string; vec: Buffer | Uint8Array }>): Map<string, Float32Array> {
+  let total = 0;
+  for (const r of rows) total += (r.vec.byteLength - 4) / 4;
+  const arena = new Float32Array(total);
+  const out = new Map<string, Float32Array>();
+  let at = 0;
+  for (const r of rows) {
+    const view = new DataView(r.vec.buffer, r.vec.byteOffset, r.vec.byteLength);
+    const dims = view.getInt16(0);
+    for (let i = 0; i < dims; i++) arena[at + i] = view.getFloat32(4 + 4 * i);
+    out.set(r.id, arena.subarray(at, at + dims));
+    at += dims;
+  }
+  return out;
+}
+
+/** Staff actions on the knowledge from outside the dashboard (the CLI) go to the same audit log. */
+export async function auditKnowledge(q: Queryable, actor: string, action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {
+  await q.query('INSERT INTO audit_log (staff_username, action, target, detail) VALUES ($1, $2, $3, $4::jsonb)', [actor, action, target, JSON.stringify(detail)]);
+}
+
+/** The knowledge version every process compares with the snapshot it answers from. */
+export async function knowledgeVersion(q: Queryable): Promise<number> {
+  const r = await q.query<{ version: string }>('SELECT version FROM knowledge_state WHERE id = 1');
+  return Number(r.rows[0]?.version ?? 0);
+}
+
+/** Records the hash of knowledge/_assistant; a new hash bumps the version (the vocabularies changed). */
+export async function syncAssistantHash(q: Queryable, hash: string): Promise<boolean> {
+  const r = await q.query<{ version: string }>(
+    `UPDATE knowledge_state SET assistant_hash = $1, version = version + 1, changed_at = now()
+      WHERE id = 1 AND assistant_hash <> $1 RETURNING version`,
+    [hash],
+  );
+  if (!r.rows[0]) return false;
+  await q.query('SELECT pg_notify($1, $2)', ['knowledge_changed', r.rows[0].version]);
+  return true;
+}
+
+/**
+ * Everything an answer engine needs, read from the database: documents, chunks (their text once;
+ * the vector text column is not read) and the vectors as one arena. The version is read first: a
+ * change committed while the rows are read shows up as a newer version, and the next check reloads.
+ */
+export async function loadKnowledgeSnapshot(q: Queryable, opts: { model?: string | null } = {}): Promise<KnowledgeSnapshot> {
+  const version = await knowledgeVersion(q);
+  const documents = await loadDocuments(q);
+  const r = await q.query<Omit<StoredChunkRow, 'embedding'> & { vec: Buffer }>(
+    `SELECT id::text AS id, document_id, role, ord, section, lang, text, vector_send(embedding) AS vec
+       FROM knowledge_chunk ORDER BY document_id, role, ord`,
+  );
+  const vectors = opts.model ? await loadModelVectors(q, opts.model) : vectorArena(r.rows);
+  const chunks: StoredChunkRow[] = r.rows.map((c) => ({
+    id: c.id, document_id: c.document_id, role: c.role, ord: c.ord, section: c.section, lang: c.lang, text: c.text, embedding: '',
+  }));
+  return { version, documents, chunks, vectors };
+}
+
+/** The original bytes and metadata of a staff document. */
+export interface StoredOriginal {
+  documentId: string;
+  fileName: string;
+  content: Buffer;
+  meta: Record<string, unknown>;
+  addedBy: string;
+  addedAt: Date;
+}
+
+export async function storeOriginal(q: Queryable, o: Omit<StoredOriginal, 'addedAt'>): Promise<void> {
+  await q.query(
+    `INSERT INTO knowledge_original (document_id, file_name, content, meta, added_by) VALUES ($1, $2, $3, $4::jsonb, $5)
+     ON CONFLICT (document_id) DO UPDATE SET file_name = EXCLUDED.file_name, content = EXCLUDED.content, meta = EXCLUDED.meta,
+       added_by = EXCLUDED.added_by, added_at = now()`,
+    [o.documentId, o.fileName, o.content, JSON.stringify(o.meta), o.addedBy],
+  );
+}
+
+export async function loadOriginals(q: Queryable): Promise<Array<StoredOriginal & { path: string; hash: string }>> {
+  const r = await q.query<{ document_id: string; file_name: string; content: Buffer; meta: Record<string, unknown>; added_by: string; added_at: Date; path: string; content_hash: string }>(
+    `SELECT o.document_id, o.file_name, o.content, o.meta, o.added_by, o.added_at, d.path, d.content_hash
+       FROM knowledge_original o JOIN knowledge_document d ON d.id = o.document_id ORDER BY o.document_id`,
+  );
+  return r.rows.map((x) => ({
+    documentId: x.document_id, fileName: x.file_name, content: x.content, meta: x.meta, addedBy: x.added_by, addedAt: x.added_at, path: x.path, hash: x.content_hash,
+  }));
+}
+
+/** Removes a staff document (its chunks and original go with it). False when unknown or bundled. */
+export async function deleteStaffDocument(q: Queryable, id: string): Promise<boolean> {
+  const r = await q.query(`DELETE FROM knowledge_document WHERE id = $1 AND origin = 'staff'`, [id]);
+  return r.rowCount > 0;
+}
+
+export async function documentById(q: Queryable, id: string): Promise<StoredDocumentRow | null> {
+  const r = await q.query<StoredDocumentRow>(
+    `SELECT id, path, kind, title, topic, lang, source, source_url, updated, reviewed_by, body, meta, content_hash, indexed_at, origin, editor_note, review_by
+       FROM knowledge_document WHERE id = $1`,
+    [id],
+  );
+  return r.rows[0] ?? null;
 }
 
 export async function setReviewedBy(q: Queryable, id: string, reviewer: string): Promise<boolean> {

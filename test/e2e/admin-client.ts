@@ -28,11 +28,13 @@ export class AdminClient {
     return res;
   }
 
-  async post(url: string, form: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  async post(url: string, form: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
     const res = await this.app.inject({
       method: 'POST',
       url,
-      payload: new URLSearchParams(form).toString(),
+      payload: body.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...this.cookieHeader(), ...headers },
     });
     this.remember(res);

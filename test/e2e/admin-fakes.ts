@@ -2,6 +2,7 @@
 // for the dashboard's own tests. They behave like the real ones where the pages depend on it
 // (filters, flag status changes, uploads, retries) and record what was asked of them.
 import type { AnswerPipeline, AnswerResult } from '../../src/answer/types.js';
+import { questionsCsvText } from '../../src/admin/export.js';
 import type {
   DeliveryAdmin,
   DeliveryFailure,
@@ -11,12 +12,14 @@ import type {
   KnowledgeAdmin,
   KnowledgeDocumentSummary,
   ParkedEvent,
+  UploadMeta,
   QuestionFilter,
   QuestionRow,
 } from '../../src/admin/sources.js';
 
 export function fakeInsights(questions: QuestionRow[] = [], flags: FlagView[] = [], emerging: EmergingTopic[] = []) {
   const updates: Array<{ id: string; change: { status?: string; note?: string }; by: string }> = [];
+  const closed = new Map<string, 'answered' | 'ignored'>();
   const match = (r: QuestionRow, f: Omit<QuestionFilter, 'page' | 'pageSize'>) =>
     (!f.q || (r.question ?? '').toLowerCase().includes(f.q.toLowerCase())) &&
     (!f.from || r.askedAt >= f.from) &&
@@ -50,7 +53,10 @@ export function fakeInsights(questions: QuestionRow[] = [], flags: FlagView[] = 
       return { rows: rows.slice((f.page - 1) * f.pageSize, f.page * f.pageSize), total: rows.length };
     },
     async questionsCsv(f) {
-      return '\uFEFFasked_at,question\n' + questions.filter((r) => match(r, f)).map((r) => `${r.askedAt.toISOString()},"${(r.question ?? '').replace(/"/g, '""')}"`).join('\n');
+      return questionsCsvText(questions.filter((r) => match(r, f)));
+    },
+    async exportQuestions(f) {
+      return { rows: questions.filter((r) => match(r, f)), claims: new Map<string, string>() };
     },
     async listFlags(opts) {
       return flags.filter((f) => !opts?.status || f.status === opts.status);
@@ -62,15 +68,36 @@ export function fakeInsights(questions: QuestionRow[] = [], flags: FlagView[] = 
       if (change.note !== undefined) f.note = change.note;
       updates.push({ id, change, by });
     },
-    async listEmerging() {
-      return emerging;
+    async flagDetail(id) {
+      const f = flags.find((x) => x.id === id);
+      return f ? { ...f, history: updates.filter((u) => u.id === id).map((u) => ({ at: new Date(), staffUsername: u.by, status: (u.change.status ?? null) as FlagView['status'] | null, note: u.change.note ?? null })), alerts: [] } : null;
+    },
+    async listEmerging(q) {
+      return emerging.filter((e) => q?.includeClosed || !closed.has(e.id)).map((e) => ({ ...e, state: closed.get(e.id) ?? 'open' }));
+    },
+    async setEmergingState(id, state) {
+      if (state === 'open') closed.delete(id);
+      else closed.set(id, state);
+    },
+    async mergeEmerging(id) {
+      closed.set(id, 'ignored');
+    },
+    async splitEmergingQuestion() {},
+    async weeklyReport(range) {
+      return { text: `BÁO CÁO CÂU HỎI GỬI TRỢ LÝ ZALO – XÃ CHÂU TIẾN\nTổng số câu hỏi: ${questions.filter((q) => q.askedAt >= range.from && q.askedAt < range.to).length}.` };
+    },
+    async repeatedQuestions() {
+      const counts = new Map<string, number>();
+      for (const q of questions) counts.set(q.question ?? '', (counts.get(q.question ?? '') ?? 0) + 1);
+      return [...counts].filter(([, n]) => n >= 2).map(([label, count]) => ({ label, count, people: count, examples: [label] }));
     },
   };
   return { admin, updates, questions, flags };
 }
 
 export function fakeKnowledge(docs: KnowledgeDocumentSummary[] = []) {
-  const uploads: Array<{ fileName: string; content: Buffer }> = [];
+  const uploads: Array<{ fileName: string; content: Buffer; meta: UploadMeta; actor: string }> = [];
+  const bodies = new Map<string, string>();
   let reindexRuns = 0;
   let release: (() => void) | null = null;
   const admin: KnowledgeAdmin = {
@@ -85,11 +112,23 @@ export function fakeKnowledge(docs: KnowledgeDocumentSummary[] = []) {
       onProgress?.(2, 2, 'b.md');
       return { added: 0, updated: 1, unchanged: 1, removed: 0, failed: [] };
     },
-    async addUpload(fileName, content) {
-      uploads.push({ fileName, content });
+    async addUpload(fileName, content, meta, actor) {
+      uploads.push({ fileName, content, meta, actor });
       const id = fileName.replace(/\.\w+$/, '');
-      docs.push({ id, title: fileName, kind: 'doc', topic: 'commune', lang: 'vi', source: 'Tải lên', updated: null, reviewedBy: null, path: `uploads/${fileName}`, chunks: 1, indexedAt: new Date() });
+      const i = docs.findIndex((d) => d.id === id);
+      if (i >= 0) docs.splice(i, 1);
+      docs.push({ id, title: meta.title, kind: 'doc', topic: meta.topic, lang: 'vi', source: meta.source, updated: null, reviewedBy: null, path: `uploads/${fileName}`, chunks: 1, indexedAt: new Date(), origin: 'staff', editorNote: null, reviewBy: null });
       return { id };
+    },
+    async removeDocument(docId) {
+      const i = docs.findIndex((d) => d.id === docId && d.origin === 'staff');
+      if (i < 0) return false;
+      docs.splice(i, 1);
+      return true;
+    },
+    async getDocument(docId) {
+      const d = docs.find((x) => x.id === docId);
+      return d ? { ...d, body: bodies.get(docId) ?? `Nội dung ${d.title}.` } : null;
     },
     async markReviewed(docId, reviewer) {
       const d = docs.find((x) => x.id === docId);
@@ -101,6 +140,7 @@ export function fakeKnowledge(docs: KnowledgeDocumentSummary[] = []) {
     admin,
     uploads,
     docs,
+    bodies,
     runs: () => reindexRuns,
     hold(on: boolean) {
       holdReindex = on;
@@ -175,6 +215,9 @@ export function flagView(over: Partial<FlagView> = {}): FlagView {
     raisedAt: new Date(),
     distinctUsers24h: 6,
     distinctUsers7d: 12,
+    distinctUsersPrev7d: 4,
+    statusChangedBy: null,
+    statusChangedAt: null,
     note: null,
     examples: ['hoang sa thuoc quang nam a'],
     daily: [

@@ -14,6 +14,14 @@ export interface FakeSend {
   text: string;
   token: string;
   messageId: string;
+  /** message.quote_message_id, when the send quoted a user message. */
+  quote?: string;
+  /** Anonymous chat sends (recipient.conversation_id). */
+  conversationId?: string;
+  /** appsecret_proof header, when sent. */
+  proof?: string;
+  /** When the fake received the send (performance.now()). */
+  at: number;
 }
 
 export interface FakeFaults {
@@ -31,6 +39,10 @@ export interface FakeFaults {
   refreshDelayMs?: number;
   /** Delay before handling each send, ms (keeps work in flight, e.g. for a crash test). */
   sendDelayMs?: number;
+  /** Body error code for every send, whoever the recipient (an OA-wide failure such as -211). */
+  errorForAll?: number;
+  /** Answer sends with HTTP 200 and an empty body. */
+  emptyBodyFirstN?: number;
 }
 
 export interface FakeZaloState {
@@ -54,7 +66,7 @@ export interface FakeZalo {
   close(): Promise<void>;
 }
 
-export async function startFakeZalo(opts: { access?: string; refresh?: string } = {}): Promise<FakeZalo> {
+export async function startFakeZalo(opts: { access?: string; refresh?: string; sendDelayMs?: number } = {}): Promise<FakeZalo> {
   const state: FakeZaloState = {
     access: opts.access ?? 'AT-initial',
     refresh: opts.refresh ?? 'RT-initial',
@@ -65,7 +77,7 @@ export async function startFakeZalo(opts: { access?: string; refresh?: string } 
     sends: [],
     rejectedSends: 0,
     attempts: 0,
-    faults: {},
+    faults: opts.sendDelayMs ? { sendDelayMs: opts.sendDelayMs } : {},
   };
   let nextId = 1;
   const hanging = new Set<http.ServerResponse>();
@@ -112,7 +124,7 @@ export async function startFakeZalo(opts: { access?: string; refresh?: string } 
         else respond();
         return;
       }
-      if (req.method === 'POST' && url.pathname === '/v3.0/oa/message/cs') {
+      if (req.method === 'POST' && (url.pathname === '/v3.0/oa/message/cs' || url.pathname === '/v2.0/oa/message')) {
         if (state.faults.sendDelayMs) {
           setTimeout(handleSend, state.faults.sendDelayMs);
           return;
@@ -133,6 +145,11 @@ export async function startFakeZalo(opts: { access?: string; refresh?: string } 
           hanging.add(res);
           return;
         }
+        if (state.faults.emptyBodyFirstN && state.faults.emptyBodyFirstN > 0) {
+          state.faults.emptyBodyFirstN--;
+          res.writeHead(200, { 'content-type': 'application/json' });
+          return res.end('');
+        }
         if (state.faults.failFirstN && state.faults.failFirstN > 0) {
           state.faults.failFirstN--;
           res.writeHead(500);
@@ -146,20 +163,37 @@ export async function startFakeZalo(opts: { access?: string; refresh?: string } 
           state.rejectedSends++;
           return json(200, { error: -216, message: 'Access token is invalid' });
         }
-        let parsed: { message?: { text?: unknown }; recipient?: { user_id?: unknown } };
+        let parsed: {
+          message?: { text?: unknown; quote_message_id?: unknown };
+          recipient?: { user_id?: unknown; anonymous_id?: unknown; conversation_id?: unknown };
+        };
         try {
           parsed = JSON.parse(body);
         } catch {
           return json(200, { error: -201, message: 'Parameters are invalid' });
         }
         const text = parsed.message?.text;
-        const uid = parsed.recipient?.user_id;
+        const anonymous = url.pathname === '/v2.0/oa/message';
+        const uid = anonymous ? parsed.recipient?.anonymous_id : parsed.recipient?.user_id;
         if (typeof text !== 'string' || typeof uid !== 'string') return json(200, { error: -201, message: 'Parameters are invalid' });
+        if (anonymous && typeof parsed.recipient?.conversation_id !== 'string') return json(200, { error: -201, message: 'Parameters are invalid' });
+        if (state.faults.errorForAll) return json(200, { error: state.faults.errorForAll, message: 'OA-wide fault' });
         if ([...text].length > 2000) return json(200, { error: -210, message: 'Parameter exceeds allowed limit' });
         const code = state.faults.errorFor?.[uid];
         if (code) return json(200, { error: code, message: 'fault' });
         const messageId = `fake-${nextId++}`;
-        state.sends.push({ uid, text, token: String(req.headers['access_token']), messageId });
+        const quote = parsed.message?.quote_message_id;
+        const proof = req.headers['appsecret_proof'];
+        state.sends.push({
+          uid,
+          text,
+          token: String(req.headers['access_token']),
+          messageId,
+          at: performance.now(),
+          ...(typeof quote === 'string' ? { quote } : {}),
+          ...(anonymous ? { conversationId: String(parsed.recipient?.conversation_id) } : {}),
+          ...(typeof proof === 'string' ? { proof } : {}),
+        });
         return json(200, { error: 0, message: 'Success', data: { message_id: messageId, user_id: uid } });
       }
     });

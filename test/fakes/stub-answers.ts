@@ -6,12 +6,14 @@ import type { AnswerPipeline, AnswerResult } from '../../src/answer/types.js';
 import type { QuestionRecorder, QuestionRecord } from '../../src/insights/types.js';
 
 /** Answers "Trả lời: <question>"; a question containing "dài" gets a ~5,000-character answer. */
-export function stubPipeline(opts: { failFor?: string } = {}): AnswerPipeline & { calls: Array<{ q: string; lastLang?: string }> } {
-  const calls: Array<{ q: string; lastLang?: string }> = [];
+export function stubPipeline(
+  opts: { failFor?: string } = {},
+): AnswerPipeline & { calls: Array<{ q: string; lastLang?: string; conversation?: unknown; now?: unknown }> } {
+  const calls: Array<{ q: string; lastLang?: string; conversation?: unknown; now?: unknown }> = [];
   return {
     calls,
     async answer(question, ctx) {
-      calls.push({ q: question, lastLang: ctx?.lastLang });
+      calls.push({ q: question, lastLang: ctx?.lastLang, conversation: ctx?.conversation, now: ctx?.now });
       if (opts.failFor && question.includes(opts.failFor)) throw new Error('pipeline exploded');
       const long = question.includes('dài');
       const answer = long
@@ -30,6 +32,8 @@ export function stubPipeline(opts: { failFor?: string } = {}): AnswerPipeline & 
         topic: 'commune',
         retrieved: [],
         latencyMs: 1,
+        // Conversation memory: counts this user's turns; "quên" (forget) clears it.
+        conversation: question.includes('quên') ? null : { turn: Number((ctx?.conversation as { turn?: number } | null)?.turn ?? 0) + 1 },
       };
       return result;
     },

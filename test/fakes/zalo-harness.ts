@@ -30,7 +30,9 @@ export async function startHarness(
   const tdb = await createTestDb(kind);
   const config = testConfig({
     ...fakeZaloEnv(zalo.url),
-    ZALO_HTTP_TIMEOUT_MS: '500',
+    // A total deadline per call: generous enough that a loaded CI machine does not time out sends
+    // the fake already recorded (which would count as duplicates).
+    ZALO_HTTP_TIMEOUT_MS: '2000',
     WORKER_POLL_MS: '50',
     ...opts.env,
   });

@@ -166,7 +166,7 @@ describe.each(DB_KINDS)('dashboard auth (%s)', (kind) => {
     expect(insights.flags[0]!.status).toBe('confirmed');
     expect(insights.updates.at(-1)).toMatchObject({ id: '7', by: 'editor1' });
     // The header form works too (used by page scripts and the JSON API).
-    const note = await c.post('/admin/flags/7/note', { note: 'Đã báo Ban Tuyên giáo' }, { 'x-csrf-token': token });
+    const note = await c.post('/admin/flags/7/action', { status: 'note', note: 'Đã báo Ban Tuyên giáo' }, { 'x-csrf-token': token });
     expect(note.statusCode).toBe(303);
     expect(insights.flags[0]!.note).toBe('Đã báo Ban Tuyên giáo');
   });

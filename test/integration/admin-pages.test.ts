@@ -29,7 +29,7 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     [{ id: 'g1', label: 'giá vé "Hang Bua" bao nhiêu', distinctUsers: 4, examples: ['gia ve hang bua', 'vé vào hang bua <bao nhiêu>'], lastAskedAt: new Date() }],
   );
   const knowledge = fakeKnowledge([
-    { id: 'faq-hang-bua-vi-tri', title: 'Hang Bua ở đâu?', kind: 'faq', topic: 'tourism', lang: 'vi', source: 'Báo Nghệ An', updated: '2026-11-27', reviewedBy: null, path: 'faq/tourism/hang-bua.md', chunks: 1, indexedAt: new Date() },
+    { id: 'faq-hang-bua-vi-tri', title: 'Hang Bua ở đâu?', kind: 'faq', topic: 'tourism', lang: 'vi', source: 'Báo Nghệ An', updated: '2026-11-27', reviewedBy: null, path: 'faq/tourism/hang-bua.md', chunks: 1, indexedAt: new Date(), origin: 'bundled', editorNote: 'Kiểm tra giá vé mỗi năm', reviewBy: null },
   ]);
   const delivery = fakeDelivery([{ id: '41', createdAt: new Date(), purpose: 'reply', attempts: 8, status: 'dead', lastError: 'Zalo -230: <user not follower>' }], [
     { id: '9', receivedAt: new Date(), eventName: 'user_send_text', attempts: 8, lastError: 'boom' },
@@ -59,7 +59,10 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     expect(page.body).not.toContain('<img src=x');
     expect(page.body).toContain('&lt;/pre&gt;&lt;script&gt;');
     expect(page.body).not.toContain('<script>window.__xss');
+    // The overview lists questions asked at least twice (the fake groups identical wordings).
+    insights.questions.push(questionRow({ question: XSS, askedAt: new Date() }), questionRow({ question: XSS, askedAt: new Date() }));
     const overview = await editor.get('/admin');
+    insights.questions.splice(-2, 2);
     expect(overview.body).not.toContain('<img src=x');
     expect(overview.body).toContain('&lt;img src=x');
     const flags = await editor.get('/admin/flags');
@@ -75,7 +78,9 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     const block = /<script type="application\/json" id="chart-daily-data">([^<]*)<\/script>/.exec(page.body);
     expect(block).not.toBeNull();
     const data = JSON.parse(block![1]!) as { labels: string[]; series: { answered: number[] } };
-    expect(data.labels).toHaveLength(30);
+    expect(data.labels).toHaveLength(7); // the default period: 7 days
+    const month = JSON.parse(/<script type="application\/json" id="chart-daily-data">([^<]*)<\/script>/.exec((await editor.get('/admin?range=30d')).body)![1]!) as { labels: string[] };
+    expect(month.labels).toHaveLength(30);
     expect(page.body).toContain('/admin/static/chart.umd.js');
   });
 
@@ -122,9 +127,22 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     const tooBig = await editor.postMultipart('/admin/knowledge/upload', { _csrf: token }, { field: 'file', name: 'big.pdf', content: Buffer.alloc(80 * 1024, 1) });
     expect(tooBig.statusCode).toBe(413);
     expect(knowledge.uploads).toHaveLength(0);
-    const ok = await editor.postMultipart('/admin/knowledge/upload', { _csrf: token }, { field: 'file', name: '../Kế hoạch 2026.MD', content: Buffer.from('---\nid: x\n---\nNội dung') });
+    // Title, topic and source are required, all reported at once.
+    const bare = await editor.postMultipart('/admin/knowledge/upload', { _csrf: token }, { field: 'file', name: 'a.md', content: Buffer.from('# x') });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.body).toContain('Hãy nhập tiêu đề');
+    expect(bare.body).toContain('Hãy ghi nguồn');
+    expect(knowledge.uploads).toHaveLength(0);
+    const meta = { _csrf: token, title: 'Kế hoạch năm 2026', topic: 'plan', source: 'UBND xã Châu Tiến, kế hoạch số 5/KH-UBND' };
+    const ok = await editor.postMultipart('/admin/knowledge/upload', meta, { field: 'file', name: '../Kế hoạch 2026.MD', content: Buffer.from('---\nid: x\n---\nNội dung') });
     expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/admin/knowledge?ok=uploaded&doc=Ke-hoach-2026#doc-Ke-hoach-2026');
     expect(knowledge.uploads.map((u) => u.fileName)).toEqual(['Ke-hoach-2026.md']);
+    expect(knowledge.uploads[0]).toMatchObject({ meta: { title: 'Kế hoạch năm 2026', topic: 'plan', source: 'UBND xã Châu Tiến, kế hoạch số 5/KH-UBND', sourceUrl: null }, actor: 'editor1' });
+    // The page highlights the new document and offers to try the bot on it.
+    const after = await editor.get('/admin/knowledge?ok=uploaded&doc=Ke-hoach-2026');
+    expect(after.body).toMatch(/<tr id="doc-Ke-hoach-2026" class="highlight">/);
+    expect(after.body).toContain('Thử hỏi về tài liệu này');
     const audit = await t.db.query<{ target: string }>("SELECT target FROM audit_log WHERE action = 'knowledge.upload'");
     expect(audit.rows.map((r) => r.target)).toEqual(['Ke-hoach-2026']);
   });
@@ -161,21 +179,29 @@ describe.each(DB_KINDS)('dashboard pages (%s)', (kind) => {
     expect(res.body).toContain('hang bua o dau &lt;b&gt;?&lt;/b&gt;');
   });
 
-  it('turns an emerging group into a knowledge draft, refusing to save it until it is filled in', async () => {
-    const draft = await editor.post('/admin/emerging/g1/draft', { _csrf: token, kind: 'faq' });
-    expect(draft.statusCode).toBe(200);
-    const md = /<textarea id="markdown"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft.body)![1]!
-      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    expect(md).toContain('kind: faq');
-    expect(md).toContain('vé vào hang bua <bao nhiêu>');
-    const refused = await editor.post('/admin/drafts/save', { _csrf: token, markdown: md });
+  it('turns an emerging group into an FAQ with a form: pre-filled wordings, every problem at once, then saved and the group closed', async () => {
+    const form = await editor.get('/admin/faq/new?group=g1');
+    expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="vé vào hang bua &lt;bao nhiêu&gt;" checked');
+    expect(form.body).toContain('<option value="tourism">Du lịch</option>');
+    const fields = { _csrf: token, kind: 'faq', group: 'g1', title: 'Giá vé Hang Bua bao nhiêu?', checked: ['gia ve hang bua', 'vé vào hang bua <bao nhiêu>'], wording: ['gia ve hang bua', 'vé vào hang bua <bao nhiêu>'], updated: '2026-11-27' };
+    const refused = await editor.post('/admin/faq/save', { ...fields, action: 'save' });
     expect(refused.statusCode).toBe(400);
-    const filled = md.replace('source: ""', 'source: Ban quản lý Hang Bua').replace('topic: commune', 'topic: tourism').replace(/\(VIẾT NỘI DUNG Ở ĐÂY\)/, 'Vé vào hang là 20.000 đồng.');
-    const saved = await editor.post('/admin/drafts/save', { _csrf: token, markdown: filled });
+    expect(refused.body).toContain('Còn 3 chỗ cần sửa');
+    const preview = await editor.post('/admin/faq/save', { ...fields, answer: 'Vé vào hang là 20.000 đồng.', source: 'Ban quản lý Hang Bua', action: 'preview' });
+    expect(preview.body).toContain('<pre class="zalo" id="preview-bubble">Vé vào hang là 20.000 đồng.\nNguồn: Ban quản lý Hang Bua</pre>');
+    const saved = await editor.post('/admin/faq/save', { ...fields, topic: 'tourism', answer: 'Vé vào hang là 20.000 đồng.', source: 'Ban quản lý Hang Bua', action: 'save' });
     expect(saved.statusCode).toBe(303);
-    expect(knowledge.uploads.at(-1)!.fileName).toBe('faq-gia-ve-hang-bua-bao-nhieu.md');
-    const download = await editor.post('/admin/drafts/download', { _csrf: token, markdown: filled });
-    expect(download.headers['content-disposition']).toBe('attachment; filename="faq-gia-ve-hang-bua-bao-nhieu.md"');
+    const up = knowledge.uploads.at(-1)!;
+    expect(up.fileName).toBe('faq-gia-ve-hang-bua-bao-nhieu.md');
+    expect(up.meta).toMatchObject({ title: 'Giá vé Hang Bua bao nhiêu?', topic: 'tourism', source: 'Ban quản lý Hang Bua' });
+    const md = up.content.toString('utf8');
+    expect(md).toContain('topic: tourism');
+    expect(md).toContain('vé vào hang bua <bao nhiêu>');
+    expect(md.trim().endsWith('Vé vào hang là 20.000 đồng.')).toBe(true);
+    // The group is now answered: gone from the open list, shown under "Đã có câu trả lời".
+    expect((await editor.get('/admin/emerging')).body).not.toContain('id="group-g1"');
+    expect((await editor.get('/admin/emerging?show=answered')).body).toContain('id="group-g1"');
   });
 
   it('puts a failed reply back in the queue and audits it', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKnowledgeAdmin, UploadRejectedError } from '../../src/knowledge/admin.js';
 import { ingestKnowledge, type KnowledgeRoots } from '../../src/knowledge/ingest.js';
-import { loadChunks, loadDocuments } from '../../src/knowledge/store.js';
+import { knowledgeVersion, loadChunks, loadDocuments } from '../../src/knowledge/store.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../helpers/db.js';
 
 const FAQ = `---
@@ -70,7 +70,7 @@ describe.each(DB_KINDS)('knowledge ingestion (%s)', (kind) => {
   beforeAll(async () => {
     t = await createTestDb(kind);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knowledge-ingest-'));
-    roots = { knowledgeDir: path.join(dir, 'knowledge'), uploadsDir: path.join(dir, 'uploads') };
+    roots = { knowledgeDir: path.join(dir, 'knowledge') };
     fs.mkdirSync(path.join(roots.knowledgeDir, 'faq'), { recursive: true });
     fs.mkdirSync(path.join(roots.knowledgeDir, 'border'), { recursive: true });
     fs.writeFileSync(path.join(roots.knowledgeDir, 'README.md'), '# staff guide, not knowledge\n');
@@ -142,20 +142,66 @@ describe.each(DB_KINDS)('knowledge ingestion (%s)', (kind) => {
     fs.rmSync(path.join(roots.knowledgeDir, 'dup.md'));
   });
 
-  it('KnowledgeAdmin: uploads into the uploads folder, lists documents, marks them reviewed', async () => {
-    const admin = createKnowledgeAdmin({ db: t.db, roots, reindex: () => ingestKnowledge({ db: t.db, roots }) });
-    const { id } = await admin.addUpload('../../Thông báo lễ hội.md', Buffer.from('# Thông báo lễ hội\n\nLễ hội Hang Bua năm nay diễn ra ba ngày.\n'));
+  it('KnowledgeAdmin: staff documents live in the database, survive a sync, and are removed only by staff', async () => {
+    const admin = createKnowledgeAdmin({ db: t.db, reindex: () => ingestKnowledge({ db: t.db, roots }) });
+    const v0 = await knowledgeVersion(t.db);
+    const { id } = await admin.addUpload('../../Thông báo lễ hội.md', Buffer.from('# Thông báo lễ hội\n\nLễ hội Hang Bua năm nay diễn ra ba ngày.\n'), { title: 'Thông báo lễ hội 2026', topic: 'events', source: 'UBND xã' }, 'can-bo-a');
     expect(id).toBe('file-uploads-thong-bao-le-hoi');
-    expect(fs.existsSync(path.join(roots.uploadsDir, 'Thông báo lễ hội.md'))).toBe(true);
-    await expect(admin.addUpload('virus.exe', Buffer.from('x'))).rejects.toBeInstanceOf(UploadRejectedError);
-    await expect(admin.addUpload('hong.md', Buffer.from('---\nid: BAD ID\n---\n'))).rejects.toThrow(/hong\.md/);
-    expect(fs.existsSync(path.join(roots.uploadsDir, 'hong.md'))).toBe(false);
+    expect(await knowledgeVersion(t.db)).toBeGreaterThan(v0);
+    // nothing on disk: the original bytes are in the database
+    expect(fs.existsSync(path.join(dir, 'uploads'))).toBe(false);
+    const orig = await t.db.query<{ file_name: string; content: Buffer; added_by: string }>('SELECT file_name, content, added_by FROM knowledge_original WHERE document_id = $1', [id]);
+    expect(orig.rows[0]).toMatchObject({ file_name: 'Thông báo lễ hội.md', added_by: 'can-bo-a' });
+    expect(Buffer.from(orig.rows[0]!.content).toString('utf8')).toContain('ba ngày');
+    await expect(admin.addUpload('virus.exe', Buffer.from('x'), { title: '', topic: '', source: '' }, 'a')).rejects.toBeInstanceOf(UploadRejectedError);
+    await expect(admin.addUpload('hong.md', Buffer.from('---\nid: BAD ID\n---\n'), { title: '', topic: '', source: '' }, 'a')).rejects.toThrow(/hong\.md/);
+    // a staff document may not take a bundled document's id
+    await expect(admin.addUpload('copy.md', Buffer.from(FAQ), { title: '', topic: '', source: '' }, 'a')).rejects.toThrow(/faq-hang-bua-vi-tri/);
 
     const list = await admin.listDocuments();
     const up = list.find((d) => d.id === id)!;
-    expect(up).toMatchObject({ path: 'uploads/Thông báo lễ hội.md', kind: 'doc', chunks: 1 });
+    expect(up).toMatchObject({ path: 'uploads/Thông báo lễ hội.md', kind: 'doc', chunks: 1, origin: 'staff', title: 'Thông báo lễ hội 2026', topic: 'events', source: 'UBND xã' });
+    expect(list.find((d) => d.id === 'faq-hang-bua-vi-tri')!.origin).toBe('bundled');
+
+    // a failed replacement keeps the old version
+    await expect(admin.addUpload('Thông báo lễ hội.md', Buffer.from(''), { title: '', topic: '', source: '' }, 'a')).rejects.toThrow(/rỗng/);
+    expect((await admin.getDocument(id))!.body).toContain('ba ngày');
+    // same file name replaces
+    await admin.addUpload('Thông báo lễ hội.md', Buffer.from('# Thông báo lễ hội\n\nLễ hội Hang Bua năm nay diễn ra bốn ngày.\n'), { title: 'Thông báo lễ hội 2026', topic: 'events', source: 'UBND xã' }, 'can-bo-b');
+    expect((await admin.getDocument(id))!.body).toContain('bốn ngày');
+
+    // start-up sync never removes a staff document
+    const sync = await ingestKnowledge({ db: t.db, roots });
+    expect(sync.removed).toBe(0);
+    expect((await admin.listDocuments()).some((d) => d.id === id)).toBe(true);
+
     await admin.markReviewed('faq-hang-bua-vi-tri', 'cán bộ A');
     expect((await admin.listDocuments()).find((d) => d.id === 'faq-hang-bua-vi-tri')!.reviewedBy).toBe('cán bộ A');
     await expect(admin.markReviewed('no-such-doc', 'x')).rejects.toThrow(/no-such-doc/);
+
+    expect(await admin.removeDocument('faq-hang-bua-vi-tri', 'a')).toBe(false); // bundled
+    expect(await admin.removeDocument('no-such-doc', 'a')).toBe(false);
+    expect(await admin.removeDocument(id, 'a')).toBe(true);
+    expect(await admin.getDocument(id)).toBeNull();
+    expect((await t.db.query('SELECT 1 FROM knowledge_original WHERE document_id = $1', [id])).rows).toHaveLength(0);
+  });
+
+  it('moves an old DATA_DIR/uploads folder into the database once, and reads editor notes', async () => {
+    const uploads = path.join(dir, 'data-uploads');
+    fs.mkdirSync(uploads);
+    fs.writeFileSync(path.join(uploads, 'cu.md'), '# Tài liệu cũ\n\nTài liệu tải lên trước đây.\n');
+    fs.writeFileSync(path.join(roots.knowledgeDir, 'note.md'), DOC.replace('id: border-viet-lao', 'id: border-note').replace('reviewed_by: ""', 'reviewed_by: ""\neditor_note: chỉ cán bộ xem\nreview_by: 2027-01-01'));
+    const r = await ingestKnowledge({ db: t.db, roots: { ...roots, uploadsDir: uploads } });
+    expect(r.staff).toEqual(['file-uploads-cu']);
+    expect(fs.existsSync(uploads)).toBe(false);
+    expect(fs.readdirSync(dir).some((f) => f.startsWith('data-uploads.imported-'))).toBe(true);
+    const docs = await loadDocuments(t.db);
+    expect(docs.find((d) => d.id === 'file-uploads-cu')!.origin).toBe('staff');
+    const admin = createKnowledgeAdmin({ db: t.db, reindex: () => ingestKnowledge({ db: t.db, roots }) });
+    expect((await admin.getDocument('border-note'))).toMatchObject({ editorNote: 'chỉ cán bộ xem', reviewBy: '2027-01-01', origin: 'bundled' });
+    fs.rmSync(path.join(roots.knowledgeDir, 'note.md'));
+    const again = await ingestKnowledge({ db: t.db, roots });
+    expect(again.removed).toBe(1); // the bundled file went away; the staff one stays
+    expect((await loadDocuments(t.db)).some((d) => d.id === 'file-uploads-cu')).toBe(true);
   });
 });

@@ -36,7 +36,11 @@ describe.each(DB_KINDS)('channel housekeeping (%s)', (kind) => {
     }
     await t.db.query(`UPDATE inbound_event SET payload = '{"userId":"5000000000000000001","text":"câu hỏi"}'::jsonb WHERE event_key LIKE 'msg:old-%'`);
     // deleted: old done + ignored events, the old sent message; scrubbed: the old dead message and the old parked event
-    expect(await sweepChannelTables(t.db, 30)).toEqual({ events: 2, messages: 1, scrubbed: 2 });
+    // conversation state: an expired row goes, a live one stays
+    await t.db.query(`INSERT INTO conversation_state (user_key, state, expires_at) VALUES ('k-old', '{"a":1}', now() - interval '1 minute'), ('k-live', '{"a":2}', now() + interval '10 minutes')`);
+    expect(await sweepChannelTables(t.db, 30)).toEqual({ events: 2, messages: 1, scrubbed: 2, conversations: 1 });
+    const conv = (await t.db.query<{ user_key: string }>(`SELECT user_key FROM conversation_state`)).rows.map((r) => r.user_key);
+    expect(conv).toEqual(['k-live']);
     const dead = await t.db.query<{ recipient_id: string | null; text: string | null }>(`SELECT recipient_id, text FROM outbox_message WHERE dedupe_key = 'm-old-dead'`);
     expect(dead.rows[0]).toEqual({ recipient_id: null, text: null });
     const parked = await t.db.query<{ payload: unknown }>(`SELECT payload FROM inbound_event WHERE event_key = 'msg:old-parked'`);

@@ -17,7 +17,7 @@ describe('zalo OA client', () => {
   const client = () => createZaloClient({ openApiUrl: zalo.url, oauthUrl: zalo.url, appId: FAKE_APP_ID, appSecret: FAKE_APP_SECRET, timeoutMs: 300 });
 
   it('sends text with the access_token header and returns Zalo\'s message id', async () => {
-    const r = await client().sendText('AT-initial', '5000000000000000001', 'Xin chào');
+    const r = await client().sendText('AT-initial', { userId: '5000000000000000001', text: 'Xin chào' });
     expect(r.messageId).toMatch(/^fake-/);
     expect(zalo.state.sends.at(-1)).toMatchObject({ uid: '5000000000000000001', text: 'Xin chào', token: 'AT-initial' });
   });
@@ -31,17 +31,17 @@ describe('zalo OA client', () => {
         return err instanceof ZaloApiError ? `${err.kind}:${err.code ?? err.httpStatus ?? err.message}` : 'other';
       }
     };
-    expect(await kindOf(() => client().sendText('AT-wrong', '1', 'x'))).toBe('token:-216');
+    expect(await kindOf(() => client().sendText('AT-wrong', { userId: '1', text: 'x' }))).toBe('token:-216');
     zalo.state.faults.errorFor = { '2': -230, '3': -32, '4': -201 };
-    expect(await kindOf(() => client().sendText('AT-initial', '2', 'x'))).toBe('unreachable:-230');
-    expect(await kindOf(() => client().sendText('AT-initial', '3', 'x'))).toBe('retryable:-32');
-    expect(await kindOf(() => client().sendText('AT-initial', '4', 'x'))).toBe('permanent:-201');
+    expect(await kindOf(() => client().sendText('AT-initial', { userId: '2', text: 'x' }))).toBe('unreachable:-230');
+    expect(await kindOf(() => client().sendText('AT-initial', { userId: '3', text: 'x' }))).toBe('retryable:-32');
+    expect(await kindOf(() => client().sendText('AT-initial', { userId: '4', text: 'x' }))).toBe('permanent:-201');
     zalo.state.faults.failFirstN = 1;
-    expect(await kindOf(() => client().sendText('AT-initial', '5', 'x'))).toBe('retryable:500');
+    expect(await kindOf(() => client().sendText('AT-initial', { userId: '5', text: 'x' }))).toBe('retryable:500');
     zalo.state.faults.hangFirstN = 1;
-    expect(await kindOf(() => client().sendText('AT-initial', '5', 'x'))).toBe('retryable:timeout');
+    expect(await kindOf(() => client().sendText('AT-initial', { userId: '5', text: 'x' }))).toBe('retryable:timeout');
     const down = createZaloClient({ openApiUrl: 'http://127.0.0.1:1', oauthUrl: 'http://127.0.0.1:1', timeoutMs: 300 });
-    expect(await kindOf(() => down.sendText('t', '1', 'x'))).toMatch(/^retryable:network/);
+    expect(await kindOf(() => down.sendText('t', { userId: '1', text: 'x' }))).toMatch(/^retryable:network/);
   });
 
   it('reads a user profile', async () => {

@@ -2,7 +2,8 @@
 // redirect target, upload file names, and knowledge drafts from emerging topics.
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { buildDraft, checkDraft, DRAFT_PLACEHOLDER, slugify } from '../../src/admin/drafts.js';
+import { slugify } from '../../src/admin/drafts.js';
+import { accentScore, bestTitle, draftMarkdown, draftProblems, type EditorDraft } from '../../src/admin/pages/editor.js';
 import { safeUploadName } from '../../src/admin/pages/knowledge.js';
 import { safeNext } from '../../src/admin/pages/login.js';
 import { filterQueryString, parseQuestionQuery, toFilter } from '../../src/admin/pages/questions.js';
@@ -80,27 +81,35 @@ describe('auth helpers', () => {
   });
 });
 
-describe('knowledge drafts from emerging topics', () => {
-  const group = { label: 'Giá vé "Hang Bua" bao nhiêu?', examples: ['gia ve hang bua', 've vao hang bua: bao nhieu #tien'] };
+describe('the FAQ editor form', () => {
+  const draft: EditorDraft = {
+    kind: 'faq', id: null, group: 'g1', title: 'Giá vé "Hang Bua" bao nhiêu?', wordings: ['gia ve hang bua', 've vao hang bua: bao nhieu #tien'],
+    checked: ['gia ve hang bua'], extra: 'vé tham quan hang bua\n', topic: 'tourism', source: 'Ban quản lý di tích', sourceUrl: '', updated: '2026-11-27',
+    answer: 'Vé 20.000 đồng.', answerEn: 'Tickets cost 20,000 dong.', editorNote: 'Hỏi lại giá mỗi năm',
+  };
 
-  it('produces the knowledge front matter with the citizens phrasings', () => {
-    const md = buildDraft(group, 'faq', '2026-11-27');
+  it('writes the knowledge front matter: only the ticked wordings, topic code, English answer, editor note', () => {
+    const md = draftMarkdown(draft, 'faq-gia-ve-hang-bua-bao-nhieu');
     const front = YAML.parse(md.split('---\n')[1]!) as Record<string, unknown>;
-    expect(front).toMatchObject({ id: 'faq-gia-ve-hang-bua-bao-nhieu', kind: 'faq', title: group.label, lang: 'vi', updated: '2026-11-27', reviewed_by: '' });
-    expect(front.questions).toEqual([group.label, ...group.examples]);
-    const mis = YAML.parse(buildDraft(group, 'misconception', '2026-11-27').split('---\n')[1]!) as Record<string, unknown>;
-    expect(mis).toMatchObject({ id: 'mis-gia-ve-hang-bua-bao-nhieu', kind: 'misconception', claim: group.label });
-    expect(mis.claims).toHaveLength(3);
+    expect(front).toMatchObject({ id: 'faq-gia-ve-hang-bua-bao-nhieu', kind: 'faq', title: draft.title, topic: 'tourism', lang: 'vi', source: 'Ban quản lý di tích', updated: '2026-11-27', editor_note: 'Hỏi lại giá mỗi năm' });
+    expect(front.questions).toEqual([draft.title, 'gia ve hang bua', 'vé tham quan hang bua']);
+    expect(String(front.answer_en).trim()).toBe('Tickets cost 20,000 dong.');
+    expect(md.trim().endsWith('Vé 20.000 đồng.')).toBe(true);
+    const mis = YAML.parse(draftMarkdown({ ...draft, kind: 'misconception', title: 'Hang Bua thu phí 100.000 đồng?' }, 'mis-x').split('---\n')[1]!) as Record<string, unknown>;
+    expect(mis).toMatchObject({ kind: 'misconception', claim: 'Hang Bua thu phí 100.000 đồng' });
+    expect(mis.correction_en).toBeDefined();
   });
 
-  it('refuses to save a draft until source, topic and body are filled in', () => {
-    const md = buildDraft(group, 'faq', '2026-11-27');
-    expect(() => checkDraft(md)).toThrow(/source/);
-    const withSource = md.replace('source: ""', 'source: Ban quản lý');
-    expect(() => checkDraft(withSource)).toThrow(/nội dung/);
-    expect(() => checkDraft(withSource.replace('topic: commune', 'topic: bogus').replace(DRAFT_PLACEHOLDER, 'x'))).toThrow(/topic/);
-    expect(checkDraft(withSource.replace(DRAFT_PLACEHOLDER, 'Vé 20.000 đồng.'))).toEqual({ id: 'faq-gia-ve-hang-bua-bao-nhieu', fileName: 'faq-gia-ve-hang-bua-bao-nhieu.md' });
-    expect(() => checkDraft('no front matter')).toThrow();
+  it('reports every missing field at once, in Vietnamese', () => {
+    const p = draftProblems({ ...draft, topic: '', source: ' ', answer: '', updated: '' });
+    expect(Object.keys(p).sort()).toEqual(['answer', 'source', 'topic', 'updated']);
+    expect(p.source).toMatch(/nguồn/);
+    expect(draftProblems(draft)).toEqual({});
+  });
+
+  it('pre-fills the main question with the best-accented wording', () => {
+    expect(bestTitle(['hoang sa thuoc quang nam a', 'Hoàng Sa thuộc Quảng Nam à'])).toBe('Hoàng Sa thuộc Quảng Nam à?');
+    expect(accentScore('tiến')).toBe(1);
   });
 
   it('slugs Vietnamese without diacritics', () => {

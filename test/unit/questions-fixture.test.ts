@@ -21,7 +21,7 @@ const MINIMA: Record<(typeof KINDS)[number], number> = {
 };
 
 /** A fixture line as read from disk: the eval's Question, with the enums not yet checked. */
-type Row = Omit<Question, 'kind' | 'lang' | 'expect'> & { kind: string; lang: string; expect?: string[] };
+type Row = Omit<Question, 'kind' | 'lang' | 'style' | 'topic' | 'expect'> & { kind: string; lang: string; style: string; topic: string; expect?: string[] };
 
 const lines = readFileSync(FILE, 'utf8').split('\n').filter((l) => l.trim() !== '');
 const parsed: { line: number; row?: Row; error?: string }[] = lines.map((l, i) => {

@@ -16,15 +16,22 @@ export const can = (req: FastifyRequest, role: StaffRole): boolean => Boolean(re
  * a crafted link cannot put words on the page.
  */
 export const OK_MESSAGES: Record<string, string> = {
-  'flag-confirmed': 'Đã xác nhận nhận định sai.',
-  'flag-dismissed': 'Đã bỏ qua cờ này.',
+  'flag-confirmed': 'Đã xác nhận thông tin sai lệch.',
+  'flag-dismissed': 'Đã bỏ qua cảnh báo này.',
   'flag-resolved': 'Đã đánh dấu là đã xử lý.',
+  'setup-done': 'Đã tạo tài khoản quản trị. Hãy thêm tài khoản cho đồng nghiệp bằng lệnh npm run staff -- add.',
   'flag-note': 'Đã lưu ghi chú.',
-  uploaded: 'Đã tải lên và lập chỉ mục tài liệu.',
+  uploaded: 'Đã tải lên tài liệu; trợ lý dùng được ngay.',
   reviewed: 'Đã đánh dấu tài liệu là đã duyệt.',
-  'reindex-started': 'Đã bắt đầu lập chỉ mục lại.',
-  'reindex-running': 'Việc lập chỉ mục lại đang chạy.',
-  'draft-saved': 'Đã lưu bản nháp thành tài liệu tri thức.',
+  removed: 'Đã gỡ tài liệu; trợ lý không dùng nó nữa.',
+  'emerging-answered': 'Đã đánh dấu nhóm là đã có câu trả lời.',
+  'emerging-ignored': 'Đã bỏ qua nhóm này.',
+  'emerging-open': 'Đã mở lại nhóm này.',
+  'emerging-merged': 'Đã gộp hai nhóm.',
+  'emerging-split': 'Đã tách câu hỏi khỏi nhóm.',
+  'reindex-started': 'Đã bắt đầu cập nhật dữ liệu cho trợ lý.',
+  'reindex-running': 'Việc cập nhật dữ liệu cho trợ lý đang chạy.',
+  'draft-saved': 'Đã lưu câu hỏi thường gặp; trợ lý dùng được ngay.',
   retried: 'Đã đưa lại vào hàng đợi gửi.',
 };
 

@@ -49,7 +49,9 @@ export function tryRoutes(admin: FastifyInstance, deps: PageDeps): void {
   const { auth, pipeline } = deps;
   admin.get('/try', { preHandler: auth.requireRole('viewer') }, async (req, reply) => {
     if (!pipeline) return sendPage(reply, page(req, { title: 'Thử trợ lý', active: 'try', body: unavailable('Thử trợ lý') }));
-    return render(req, reply, '', null);
+    // ?q= pre-fills the question (links such as "Thử hỏi về tài liệu này" on the knowledge page).
+    const q = (req.query as { q?: unknown } | undefined)?.q;
+    return render(req, reply, typeof q === 'string' ? q.slice(0, 2000) : '', null);
   });
 
   admin.post('/try', { preHandler: [auth.requireRole('viewer'), auth.verifyCsrf] }, async (req, reply) => {

@@ -6,7 +6,7 @@
   if (typeof window.Chart === 'undefined') return;
   var Chart = window.Chart;
   var COLORS = { answered: '#1b6e3a', misconception: '#b3261e', out_of_scope: '#8a6d00', smalltalk: '#5b6b7a', users: '#0b57a4' };
-  var NAMES = { answered: 'Đã trả lời', misconception: 'Nhận định sai', out_of_scope: 'Ngoài phạm vi', smalltalk: 'Chào hỏi' };
+  var NAMES = { answered: 'Đã trả lời', misconception: 'Đã đính chính', out_of_scope: 'Chưa trả lời được', smalltalk: 'Chào hỏi' };
   var blocks = {};
   function data(id) {
     if (!(id in blocks)) {
