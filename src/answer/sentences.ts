@@ -49,10 +49,10 @@ export function infoOf(lex: Lexicon, text: string): SentenceInfo {
   return { text, entities: new Set(found.map((f) => f.entity.id)), classes: new Set(found.map((f) => f.entity.cls)), values: new Map() };
 }
 
-export function sentenceHolds(info: SentenceInfo, kind: ValueKindName): boolean {
+export function sentenceHolds(lex: Lexicon, info: SentenceInfo, kind: ValueKindName): boolean {
   let v = info.values.get(kind);
   if (v === undefined) {
-    v = holdsValue(kind, info.text);
+    v = holdsValue(kind, info.text, lex.titleWords);
     info.values.set(kind, v);
   }
   return v;

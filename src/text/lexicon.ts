@@ -53,6 +53,20 @@ export interface Lexicon {
   readonly instructionPatterns: readonly RegExp[];
   readonly echoPatterns: readonly RegExp[];
   readonly offices: ReadonlyMap<string, Office>;
+  /** Folded title words (question-words.yml `title_words`). */
+  readonly titleWords: ReadonlySet<string>;
+  readonly communeTime: { former: CommuneTimeWords; current: CommuneTimeWords };
+}
+
+export interface CommuneTimeWords {
+  /** Accented words (lower case), matched as whole words in a message typed with marks. */
+  accented: readonly string[];
+  /** Folded words, space-padded, matched when the message has no marks. */
+  unaccented: readonly string[];
+  /** Folded phrases, space-padded, removed before the unaccented words are looked for. */
+  not: readonly string[];
+  /** Folded phrases, space-padded, matched in any message. */
+  phrases: readonly string[];
 }
 
 const pad = (s: string) => ` ${s} `;
@@ -124,6 +138,20 @@ export function compileLexicon(data: AssistantData): Lexicon {
     instructionPatterns: data.injection.instruction_patterns.map((p) => new RegExp(p)),
     echoPatterns: data.injection.echo_patterns.map((p) => new RegExp(p)),
     offices: new Map(data.offices.offices.map((o) => [o.id, o])),
+    titleWords: new Set(qw.title_words.map(foldPhrase)),
+    communeTime: {
+      former: communeTimeWords(qw.commune_time.former),
+      current: communeTimeWords(qw.commune_time.current),
+    },
+  };
+}
+
+function communeTimeWords(w: AssistantData['questionWords']['commune_time']['former']): CommuneTimeWords {
+  return {
+    accented: w.accented.map((x) => normalize(x)),
+    unaccented: w.unaccented.map((x) => pad(foldPhrase(x))),
+    not: w.not.map((x) => pad(foldPhrase(x))),
+    phrases: w.phrases.map((x) => pad(foldPhrase(x))),
   };
 }
 

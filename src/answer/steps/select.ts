@@ -86,7 +86,7 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     }
     // the value must sit in a sentence about the asked entities (not in one about a neighbour)
     if (valueKind !== 'none' && !saysNotPublished(text, s.lex)) {
-      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(i, valueKind) && aboutAll(i, asked));
+      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && aboutAll(i, asked));
       // staff wrote this very question: their answer is the answer
       const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
       if (!ok && !exact) return `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
@@ -108,7 +108,7 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
 function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: ValueKindName, asked: CompiledEntity[]): string | null {
   const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
   const infos = sentenceInfos(s.lex, unit, unit.text);
-  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(i, kind)) && aboutAll(i, asked);
+  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(s.lex, i, kind)) && aboutAll(i, asked);
   // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
   if (kind !== 'none' && saysNotPublished(trimmed, s.lex)) return trimmed;
   const chosen = new Set(splitSentences(trimmed));
