@@ -13,6 +13,7 @@ export interface SentenceInfo {
   entities: ReadonlySet<string>;
   /** Their classes. */
   classes: ReadonlySet<string>;
+  classOf: ReadonlyMap<string, string>;
   /** holdsValue by kind, filled on first use. */
   values: Map<ValueKindName, boolean>;
 }
@@ -46,7 +47,13 @@ export function sentenceInfos(lex: Lexicon, unit: IndexedUnit, text: string): Se
 
 export function infoOf(lex: Lexicon, text: string): SentenceInfo {
   const found = findEntities(lex, text).filter((f) => f.entity.def.home !== true);
-  return { text, entities: new Set(found.map((f) => f.entity.id)), classes: new Set(found.map((f) => f.entity.cls)), values: new Map() };
+  return {
+    text,
+    entities: new Set(found.map((f) => f.entity.id)),
+    classes: new Set(found.map((f) => f.entity.cls)),
+    classOf: new Map(found.map((f) => [f.entity.id, f.entity.cls])),
+    values: new Map(),
+  };
 }
 
 export function sentenceHolds(lex: Lexicon, info: SentenceInfo, kind: ValueKindName): boolean {
@@ -63,10 +70,27 @@ export function sentenceHolds(lex: Lexicon, info: SentenceInfo, kind: ValueKindN
  * (its subject then comes from its context: the document, the section, the FAQ question, which the
  * candidate check already matched). "Lãnh hải rộng 12 hải lý" is not about the exclusive economic zone.
  */
-export function sentenceAbout(info: SentenceInfo, entity: CompiledEntity): boolean {
-  return info.entities.has(entity.id) || !info.classes.has(entity.cls);
+export function sentenceAbout(info: SentenceInfo, entity: CompiledEntity, context?: SentenceInfo): boolean {
+  if (info.entities.has(entity.id)) return true;
+  if (info.classes.has(entity.cls)) return false;
+  // the subject comes from the context: a title about another thing of the class ("Hoàng Sa thuộc đâu?") is not about this one
+  // …and a context that names several things of the class (a section on Hoàng Sa and Trường Sa)
+  // leaves the sentence's subject open: it must name the entity itself
+  if (!context || !context.classes.has(entity.cls)) return true;
+  return context.entities.has(entity.id) && ![...context.entities].some((id) => id !== entity.id && context.classOf.get(id) === entity.cls);
 }
 
-export function aboutAll(info: SentenceInfo, entities: readonly CompiledEntity[]): boolean {
-  return entities.every((e) => sentenceAbout(info, e));
+export function aboutAll(info: SentenceInfo, entities: readonly CompiledEntity[], context?: SentenceInfo): boolean {
+  return entities.every((e) => sentenceAbout(info, e, context));
+}
+
+const contextCache = new WeakMap<IndexedUnit, SentenceInfo>();
+/** What a unit's sentences are about when they do not say: its document title and section. */
+export function contextOf(lex: Lexicon, unit: IndexedUnit): SentenceInfo {
+  let c = contextCache.get(unit);
+  if (!c) {
+    c = infoOf(lex, unit.doc.kind === 'faq' ? unit.doc.title : `${unit.doc.title}. ${unit.section ?? ''}`);
+    contextCache.set(unit, c);
+  }
+  return c;
 }

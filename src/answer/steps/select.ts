@@ -16,7 +16,7 @@ import { confidenceOf, round, type Chosen, type Draft, type PartState, type Stat
 import { refusalText, routeFor } from '../refusal.js';
 import type { ValueKindName } from '../assistant-data.js';
 import type { CompiledEntity } from '../../text/lexicon.js';
-import { aboutAll, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
+import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
 import type { Lang } from '../types.js';
@@ -86,7 +86,7 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     }
     // the value must sit in a sentence about the asked entities (not in one about a neighbour)
     if (valueKind !== 'none' && !saysNotPublished(text, s.lex)) {
-      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && aboutAll(i, asked));
+      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && aboutAll(i, asked, contextOf(s.lex, unit)));
       // staff wrote this very question: their answer is the answer
       const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
       if (!ok && !exact) return `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
@@ -108,11 +108,14 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
 function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: ValueKindName, asked: CompiledEntity[]): string | null {
   const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
   const infos = sentenceInfos(s.lex, unit, unit.text);
-  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(s.lex, i, kind)) && aboutAll(i, asked);
+  const context = contextOf(s.lex, unit);
+  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(s.lex, i, kind)) && aboutAll(i, asked, context);
   // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
   if (kind !== 'none' && saysNotPublished(trimmed, s.lex)) return trimmed;
+  // the trimmed sentences, without those about something else of the asked kind ("Hoàng Sa …" for Trường Sa)
   const chosen = new Set(splitSentences(trimmed));
-  if (infos.some((i) => chosen.has(i.text) && good(i))) return trimmed;
+  const kept = infos.filter((i) => chosen.has(i.text) && aboutAll(i, asked, context));
+  if (kept.some(good)) return kept.length === chosen.size ? trimmed : kept.map((i) => i.text).join('\n');
   const qTerms = new Map<string, number>();
   for (const t of part.q.terms) if (!t.filler) qTerms.set(t.term, Math.max(qTerms.get(t.term) ?? 0, t.weight * s.index.idf(t.term)));
   let best: { text: string; score: number } | null = null;
