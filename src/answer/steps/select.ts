@@ -28,7 +28,7 @@ interface Ranked {
 }
 
 /** Answerable units, best first: confidence, a small preference for FAQ entries, fused rank, the asker's language. */
-export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[]): Ranked[] {
+export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[], smallNumbers: number[] = []): Ranked[] {
   const out: Ranked[] = [];
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
@@ -37,10 +37,25 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
     const haystack = cand.unit.doc.kind === 'faq' ? cand.unit.doc.foldedAll : cand.unit.folded;
     // numbers in the question (years, article numbers) should be in the answer's text
     for (const n of numbers) if (!haystack.includes(`${n}`)) rank -= 0.1;
+    // a small number that an entry writes as a Roman numeral ("chu kỳ 3" ↔ "chu kỳ III"): an entry
+    // that numbers things that way but not this one is about another of them
+    for (const d of smallNumbers) {
+      if (haystack.includes(` ${d} `) || haystack.includes(` ${ROMAN[d]} `)) continue;
+      if (ROMAN_TOKENS.some((r) => haystack.includes(` ${r} `))) rank -= 0.1;
+    }
     if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'];
+/** Roman numerals that are not also common words or shorthand once folded ("i", "v" = vậy, "x" = xã). */
+const ROMAN_TOKENS = ['ii', 'iii', 'iv', 'vi', 'vii', 'viii', 'ix'];
+
+/** Single-digit numbers in the folded question (1–9). */
+export function smallNumbersIn(folded: string): number[] {
+  return [...new Set(folded.split(' ').filter((w) => /^[1-9]$/.test(w)).map(Number))];
 }
 
 /** Numbers of two or more digits in the question (years, article numbers). */
@@ -131,7 +146,7 @@ function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: Val
 
 /** The best verified candidate of a part (null when none qualifies). */
 export function bestVerified(part: PartState, s: State, opts: VerifyOptions = { valueCheck: true }): Chosen | null {
-  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded));
+  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
   for (const r of ranked) {
     const v = verify(r, part, s, opts);
     if (typeof v !== 'string') return v;
@@ -146,7 +161,7 @@ export const selectStep: Step<PartState> = {
       const overview = topicOverview(part, s);
       if (overview) return { final: overview, note: `overview of ${s.topicOnly.id}` };
     }
-    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded));
+    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
     s.retrieved = retrievedFrom(ranked, s.lang);
     const verified: Array<Chosen & { rank: number }> = [];
     const rejected: string[] = [];
