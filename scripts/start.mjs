@@ -3,6 +3,11 @@
 // running the TypeScript through tsx (README "Production build" has the numbers), and a fresh
 // clone still needs only `npm ci && npm start`. Concurrent starts take turns building (a lock
 // directory), and the service itself runs in this process (signals reach it directly).
+// package.json runs this with --max-semi-space-size=4 (a small young generation: −30 MB RSS at
+// rest) and --liftoff-only: PGlite's WebAssembly stays on V8's baseline compiler.
+// TurboFan's second copy of PostgreSQL's code cost ~60 MB RSS (194 → 132 MB for an open database)
+// and its background compiles competed with the service on 2 cores; the embedded database's
+// queries are small, and answering is JavaScript, which the flag does not touch.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -66,5 +71,11 @@ if (stale()) {
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
+}
+// the embedded database's template (once per install): initdb runs in a short-lived child
+// process instead of inside the service (scripts/pglite-template.mjs)
+if (!process.env.DATABASE_URL) {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'pglite-template.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) console.error('could not create the embedded database template; the first start runs initdb itself');
 }
 await import(pathToFileURL(path.join(dist, 'server.js')).href);

@@ -2,9 +2,10 @@
 // (server.ts), the CLIs and the tests all build the service through here; tests pass fakes
 // for the parts that talk to the outside world.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Config } from './config.js';
+import { configWarnings, fastifyTrustProxy, type Config } from './config.js';
 import type { Db } from './db/types.js';
 import { createReadiness, healthRoutes, type Readiness } from './http/health.js';
+import { localAskRoutes } from './http/local-ask.js';
 import { loggerOptions, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { housekeepingTask } from './channel/housekeeping.js';
@@ -12,6 +13,7 @@ import { createZaloChannel } from './channel/zalo-channel.js';
 import { createAnswerService } from './answer/service.js';
 import { createInsights } from './insights/index.js';
 import { createAdminGuards, registerDashboard } from './admin/index.js';
+import { apiSecurityHeaders } from './admin/auth.js';
 import { insightsApiRoutes } from './insights/api.js';
 
 export interface AppDeps {
@@ -20,6 +22,8 @@ export interface AppDeps {
   /** A pino logger to use, or false for silence (tests). Default: one built from config. */
   logger?: Logger | false;
   metrics?: Metrics;
+  /** Embedded database: the token of the loopback endpoint that `ask`/`chat` use while this server owns DATA_DIR. */
+  localAskToken?: string;
 }
 
 /** Something that runs beside the HTTP server (workers, pollers): started after readiness. */
@@ -46,12 +50,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const readiness = createReadiness();
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(config.TRUST_PROXY),
     bodyLimit: config.WEBHOOK_BODY_LIMIT,
     // the top-level disableRequestLogging option is deprecated (FSTDEP023)
     logController: new LogController({ disableRequestLogging: config.NODE_ENV === 'test' }),
   }) as unknown as FastifyInstance;
   const log = app.log as Logger;
+  for (const warning of configWarnings(config)) log.warn(warning);
 
   /** Steps that must finish before the service reports ready, in order. */
   const preparations: Array<{ name: string; run(): Promise<void> }> = [];
@@ -63,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // answers.pipeline answers questions (Zalo worker, try-the-bot); answers.knowledge is the dashboard's KnowledgeAdmin.
   const answers = createAnswerService({ db, config, log, metrics });
   preparations.push({ name: 'knowledge index', run: () => answers.prepare() });
+  if (deps.localAskToken) localAskRoutes(app, { token: deps.localAskToken, pipeline: () => answers.pipeline });
   // live reload: LISTEN/NOTIFY + version poll; stopping it also stops the answer worker threads
   background.push({ name: answers.watcher.name, start: () => answers.watcher.start(), stop: () => answers.close() });
 
@@ -110,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The insights JSON API uses absolute /admin/api/… paths, so it sits on the root instance; the
   // guards read the session cookie from the header themselves and need no cookie plugin there.
   insightsApiRoutes(app, { insights: insights.admin, guards });
+  apiSecurityHeaders(app); // the dashboard's security headers on /admin/api/* too
 
   let started = false;
   return {

@@ -1,5 +1,6 @@
 // The one place that reads the environment. Every setting is validated here at start-up,
 // so a bad value stops the process with a message that names the variable.
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -9,8 +10,50 @@ const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 const int = (def: number, min: number, max: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min).max(max).default(def));
 const number01 = (def: number) => z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a number' }).min(0).max(1).default(def));
-const bool = (def: boolean) =>
+export const bool = (def: boolean) =>
   z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).default(def ? 'true' : 'false').transform((v) => ['true', '1', 'yes'].includes(v)));
+/**
+ * Which proxies may set X-Forwarded-For (Fastify/proxy-addr `trustProxy`). Trusting every hop
+ * ("true" used to mean that) lets any client choose its own address and step around the per-IP
+ * login rate limit. Accepted: false/0 (no proxy); a hop count (1 = one reverse proxy in front; "true"
+ * and "yes" mean 1); or a comma-separated list of proxy addresses or CIDR ranges
+ * ("10.0.0.0/8, 127.0.0.1") and proxy-addr's names loopback, linklocal, uniquelocal.
+ */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (x: string) => {
+  if (PROXY_NAMES.has(x) || net.isIP(x)) return true;
+  const m = /^(.+)\/(\d{1,3})$/.exec(x);
+  if (!m || !net.isIP(m[1]!)) return false;
+  return Number(m[2]) <= (net.isIPv4(m[1]!) ? 32 : 128);
+};
+export const trustProxy = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .default('false')
+    .transform((raw, ctx): false | number | string[] => {
+      const v = raw.trim().toLowerCase();
+      if (['false', '0', 'no'].includes(v)) return false;
+      if (['true', 'yes'].includes(v)) return 1;
+      if (/^\d+$/.test(v)) {
+        const hops = Number(v);
+        if (hops <= 10) return hops;
+      }
+      const list = v.split(',').map((x) => x.trim()).filter(Boolean);
+      const bad = list.filter((x) => !isProxyAddress(x));
+      if (list.length === 0 || bad.length) {
+        ctx.addIssue({ code: 'custom', message: 'must be false, a hop count (1–10) or a comma-separated list of proxy addresses/CIDR ranges' });
+        return z.NEVER;
+      }
+      return list;
+    }),
+);
+/** TRUST_PROXY as Fastify's `trustProxy`: a hop count becomes "trust the first n hops" (what Fastify does with a number). */
+export function fastifyTrustProxy(v: false | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (v === false || v === 0) return false;
+  if (typeof v === 'number') return (_address: string, hop: number) => hop < v;
+  return v;
+}
 const csv = z.preprocess(emptyToUndefined, z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)));
 
 export const envSchema = z.object({
@@ -18,8 +61,11 @@ export const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
-  /** Behind a reverse proxy (TLS termination): trust X-Forwarded-* so cookies get `Secure`. */
-  TRUST_PROXY: bool(false),
+  /**
+   * Behind a reverse proxy (TLS termination): trust X-Forwarded-* from it, so cookies get `Secure` and
+   * rate limits see the client's address. A hop count or the proxies' addresses, never "any hop".
+   */
+  TRUST_PROXY: trustProxy,
 
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(emptyToUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional()),
@@ -131,6 +177,24 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose whole value is a secret: never printed, even when invalid. */
+const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|_KEY)$|^(ZALO_OA_SECRET_KEY|ZALO_APP_SECRET)$/;
+
+/**
+ * A value as it may appear in an error message: secret-named variables fully masked; URLs with
+ * their password (and any user-info, query or fragment) masked; other values as given, shortened.
+ */
+export function maskValue(name: string, raw: string): string {
+  if (SECRET_NAME.test(name)) return raw ? `(${raw.length} characters, hidden)` : '(empty)';
+  // scheme://user:password@host… — also for strings that do not parse as a URL ("mysql://a:b@c/x")
+  let v = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_m, scheme: string, info: string) => {
+    const user = info.includes(':') ? info.slice(0, info.indexOf(':')) : info;
+    return `${scheme}${user ? `${user}:` : ''}***@`;
+  });
+  v = v.replace(/([?&][^=&#]*(?:password|secret|token|key)[^=&#]*=)[^&#]*/gi, '$1***');
+  return v.length > 200 ? `${v.slice(0, 200)}…` : v;
+}
+
 /** Parse and validate an environment. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -138,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issues = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? '?');
       const raw = env[name];
-      return `${name}=${raw === undefined ? '(unset)' : JSON.stringify(raw)}: ${i.message}`;
+      return `${name}=${raw === undefined ? '(unset)' : JSON.stringify(maskValue(name, raw))}: ${i.message}`;
     });
     throw new ConfigError(issues);
   }
@@ -150,6 +214,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     knowledgeDir: path.resolve(e.KNOWLEDGE_DIR),
     zaloWebhookEnabled: Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY),
   };
+}
+
+/**
+ * Start-up warnings about settings that work but are weak for production (logged by buildApp).
+ * PSEUDONYM_SECRET unset: the key is generated and kept in the database beside the pseudonyms, so a
+ * database dump alone can re-identify the question log of any known Zalo id.
+ */
+export function configWarnings(config: Pick<Config, 'PSEUDONYM_SECRET' | 'SESSION_SECRET' | 'NODE_ENV' | 'TRUST_PROXY'>): string[] {
+  const out: string[] = [];
+  if (!config.PSEUDONYM_SECRET) {
+    out.push(
+      'PSEUDONYM_SECRET is not set: a pseudonym key was generated and is kept in the database next to the pseudonyms, ' +
+        'so a database dump can re-identify question-log rows. Set PSEUDONYM_SECRET (32+ random characters) in production, kept outside the database.',
+    );
+  }
+  if (!config.SESSION_SECRET && config.NODE_ENV === 'production') {
+    out.push('SESSION_SECRET is not set: a dashboard session key was generated and is kept in the database. Set SESSION_SECRET in production.');
+  }
+  return out;
 }
 
 /** A config for tests: defaults plus overrides, never the real process environment. */

@@ -4,6 +4,8 @@ import './node-check.js';
 import { buildApp } from './app.js';
 import { loadConfigOrExit, openDbOrExit } from './cli/support.js';
 import { migrate } from './db/migrate.js';
+import crypto from 'node:crypto';
+import { writeLocalAskFile } from './http/local-ask.js';
 import { createLogger } from './log.js';
 
 async function main(): Promise<void> {
@@ -13,8 +15,17 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length) log.info({ applied }, 'database migrated');
 
-  const built = await buildApp({ config, db, logger: log });
+  // embedded database: `npm run ask`/`chat` cannot open DATA_DIR while we own it, so they ask us
+  const localAskToken = config.DATABASE_URL ? undefined : crypto.randomBytes(32).toString('base64url');
+  const built = await buildApp({ config, db, logger: log, localAskToken });
   await built.app.listen({ port: config.PORT, host: config.HOST });
+  let removeLocalAsk = () => {};
+  if (localAskToken) {
+    const port = (built.app.server.address() as { port: number }).port;
+    const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+    removeLocalAsk = writeLocalAskFile(config.dataDir, { pid: process.pid, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, token: localAskToken });
+    process.once('exit', () => removeLocalAsk());
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -27,6 +38,7 @@ async function main(): Promise<void> {
     }, 15_000);
     force.unref();
     try {
+      removeLocalAsk();
       await built.app.close(); // stop accepting; in-flight requests finish
       await built.stop(); // workers finish what they hold
       await db.close();

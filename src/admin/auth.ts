@@ -2,10 +2,11 @@
 // CSRF token per session, roles checked on the server, and an audit log. Implements the
 // AdminGuards contract (sources.ts) that other modules' routes under /admin use too.
 import crypto from 'node:crypto';
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Config } from '../config.js';
 import type { Queryable } from '../db/types.js';
 import type { AdminGuards, StaffRole } from './sources.js';
+import { createLoginLockout, type LoginLockout } from './login-lockout.js';
 import { staffStore, type SessionWithStaff, type StaffStore } from './staff-store.js';
 
 declare module 'fastify' {
@@ -87,6 +88,8 @@ export interface AuthOptions {
 
 export interface StaffAuth extends AdminGuards {
   store: StaffStore;
+  /** Login lock-out per (account, client address), account-wide lock, admin unlock. */
+  lockout: LoginLockout;
   /** The live session of a request (cached per request), or null. */
   session(req: FastifyRequest): Promise<SessionWithStaff | null>;
   /** Start a session for a verified staff member: sets the cookie. */
@@ -101,6 +104,7 @@ export interface StaffAuth extends AdminGuards {
 export function createStaffAuth(opts: AuthOptions): StaffAuth {
   const { db, config } = opts;
   const store = staffStore(db);
+  const lockout = createLoginLockout(db, config);
   const cache = new WeakMap<FastifyRequest, Promise<SessionWithStaff | null>>();
 
   // The key behind login-form tokens: SESSION_SECRET, or one generated once and kept in the database.
@@ -174,6 +178,7 @@ export function createStaffAuth(opts: AuthOptions): StaffAuth {
 
   return {
     store,
+    lockout,
     session,
     requireRole,
     verifyCsrf: verifyCsrf as preHandlerHookHandler,
@@ -217,4 +222,29 @@ export function createStaffAuth(opts: AuthOptions): StaffAuth {
       return safeEqual(sent, await loginTokenFor(pre));
     },
   };
+}
+
+/**
+ * The dashboard's security headers for the JSON/CSV API under /admin/api/*, which sits on the root
+ * instance (outside the dashboard plugin and its helmet): these responses hold citizens' questions.
+ * An API answer is never a page, so its CSP forbids everything; it is never framed, sniffed, cached
+ * or sent on as a referrer. HSTS only where the request itself is HTTPS (as helmet would on /admin).
+ */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  'x-permitted-cross-domain-policies': 'none',
+  'cache-control': 'no-store',
+};
+
+export function apiSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply) => {
+    if (!req.url.startsWith(`${ADMIN_PREFIX}/api/`) && req.url !== `${ADMIN_PREFIX}/api`) return;
+    for (const [k, v] of Object.entries(API_SECURITY_HEADERS)) if (!reply.hasHeader(k) || k === 'cache-control') reply.header(k, v);
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=15552000; includeSubDomains');
+  });
 }

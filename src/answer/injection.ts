@@ -4,7 +4,7 @@
 // (knowledge/_assistant/injection.yml) is dropped, and only the rest is answered. When nothing is
 // left, the pipeline refuses politely.
 import type { Lexicon } from '../text/lexicon.js';
-import { fold } from '../text/normalize.js';
+import { fold, safeNFC } from '../text/normalize.js';
 
 export interface StrippedQuestion {
   /** What is genuinely asked (instruction sentences removed); empty when nothing is left. */
@@ -20,7 +20,7 @@ function splitSentences(text: string): string[] {
     .filter(Boolean);
 }
 
-const foldedLower = (s: string) => fold(s.normalize('NFC')).toLowerCase().replace(/\s+/g, ' ');
+const foldedLower = (s: string) => fold(safeNFC(s)).toLowerCase().replace(/\s+/g, ' ');
 
 export function stripInjection(question: string, lex: Lexicon): StrippedQuestion {
   const parts = splitSentences(question);

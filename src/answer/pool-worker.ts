@@ -36,7 +36,11 @@ const building = new Map<number, Promise<AnswerEngine>>();
 
 function install(snapshot: KnowledgeSnapshot): Promise<AnswerEngine> {
   const v = snapshot.version;
-  if (current?.version === v) return Promise.resolve(current);
+  if (current?.version === v) {
+    // already built (a re-sent snapshot): the main thread still waits for every worker's word
+    channel.postMessage({ type: 'ready', threadId, version: v } satisfies FromWorker);
+    return Promise.resolve(current);
+  }
   const inFlight = building.get(v);
   if (inFlight) return inFlight;
   const started = Date.now();

@@ -25,6 +25,8 @@ export interface AnswerPoolOptions {
   concurrentPerThread?: number;
   /** A fresh snapshot for a worker that has none (a worker restarted after a crash). */
   source: () => Promise<KnowledgeSnapshot>;
+  /** Young-generation limit of each worker's V8 heap, in MB. */
+  youngGenerationMb?: number;
   /** How long load() waits for every worker to build the new engine before switching anyway. */
   loadTimeoutMs?: number;
 }
@@ -60,6 +62,9 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
     // Piscina's default idles workers in Atomics.wait, which blocks their event loop: they could
     // not receive a snapshot (and build the next engine) while no question is running.
     atomics: 'disabled',
+    // a small young generation: answering allocates short-lived objects only, and the default
+    // (up to 3 × 16 MB semi-spaces per isolate) stays resident once grown
+    resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb ?? 8 },
     workerData: { channel: channelName, config: opts.config } satisfies PoolWorkerData,
   });
   const channel = new BroadcastChannel(channelName);
@@ -68,6 +73,7 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
   let active: number | null = null;
   let latest: KnowledgeSnapshot | null = null; // kept only while a load is being acknowledged
   const have = new Map<number, number>(); // threadId → newest version built
+  const failed = new Map<number, string>(); // version → why a worker could not build it
   const waiters = new Set<() => void>();
   let closed = false;
 
@@ -83,7 +89,10 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
   channel.onmessage = (ev: unknown) => {
     const msg = (ev as { data: FromWorker | ToWorker }).data;
     if (msg.type === 'ready') have.set(msg.threadId, Math.max(have.get(msg.threadId) ?? -1, msg.version));
-    else if (msg.type === 'failed') log.error({ thread: msg.threadId, version: msg.version, error: msg.error }, 'answer worker could not build the engine');
+    else if (msg.type === 'failed') {
+      failed.set(msg.version, msg.error);
+      log.error({ thread: msg.threadId, version: msg.version, error: msg.error }, 'answer worker could not build the engine');
+    }
     else if (msg.type === 'hello' && (latest || active !== null)) {
       // a worker that started after the last load (first start, or a restart after a crash)
       republish().catch((err: unknown) => log.error({ err }, 'could not send the knowledge snapshot to a new answer worker'));
@@ -100,7 +109,7 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
     const timeoutMs = opts.loadTimeoutMs ?? 60_000;
     await new Promise<void>((resolve) => {
       const check = () => {
-        if (closed || allHave(v)) done();
+        if (closed || allHave(v) || failed.has(v)) done();
       };
       const timer = setTimeout(() => {
         log.warn({ version: v, threads: liveThreads().length }, 'not every answer worker built the new index in time; the rest build it on their next question');
@@ -119,8 +128,14 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
       waiters.add(check);
       check();
     });
-    if (active === null || v >= active) active = v;
     if (latest === snapshot) latest = null; // the workers hold it now; the main thread need not
+    const why = failed.get(v);
+    if (why !== undefined) {
+      failed.delete(v);
+      // the workers keep answering from the engine they have
+      throw new Error(`answer workers could not build knowledge version ${v}: ${why}`);
+    }
+    if (active === null || v >= active) active = v;
   }
 
   async function answer(question: string, ctx?: AnswerContext): Promise<AnswerResult> {

@@ -10,6 +10,7 @@
 //   (every database, and the fallback when a notification is lost); a newer version is read into
 //   a new snapshot in the background and swapped in. Answers in flight finish on the old engine;
 //   readiness never drops.
+import fs from 'node:fs';
 import path from 'node:path';
 import { Counter, Gauge } from 'prom-client';
 import type { KnowledgeAdmin } from '../admin/sources.js';
@@ -22,6 +23,7 @@ import { ingestKnowledge, type IngestResult, type KnowledgeRoots } from '../know
 import { auditKnowledge, deleteStaffDocument, knowledgeVersion, loadKnowledgeSnapshot } from '../knowledge/store.js';
 import { createEmbeddings, type EmbeddingsChoice } from '../retrieval/embeddings.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
+import { loadAssistantData } from './assistant-data.js';
 import { createAnswerEngine, type AnswerEngine, type KnowledgeSnapshot } from './engine.js';
 import type { Rephraser } from './pipeline.js';
 import { createAnswerPool, type AnswerPool } from './pool.js';
@@ -149,7 +151,11 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
 
   async function snapshot(): Promise<KnowledgeSnapshot> {
     const choice = await getEmbeddings();
-    return loadKnowledgeSnapshot(db, { model: choice.local ? null : choice.model });
+    const snap = await loadKnowledgeSnapshot(db, { model: choice.local ? null : choice.model });
+    // the vocabularies (knowledge/_assistant) are validated here, in the main thread, so a bad edit
+    // fails the reload (the previous engine keeps answering) before any worker sees it
+    const dir = path.join(roots.knowledgeDir, '_assistant');
+    return { ...snap, assistant: fs.existsSync(dir) ? loadAssistantData(roots.knowledgeDir) : undefined };
   }
 
   const threads = deps.rephraser !== undefined ? 0 : (deps.threads ?? config.ANSWER_THREADS);

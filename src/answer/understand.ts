@@ -4,7 +4,7 @@
 // and entities.yml through the lexicon.
 import type { AnswerTypeName, ValueKindName } from './assistant-data.js';
 import { findEntities, type CompiledEntity, type Lexicon } from '../text/lexicon.js';
-import { normalize, words } from '../text/normalize.js';
+import { normalize, safeNFC, words } from '../text/normalize.js';
 import { foldedText } from '../text/keys.js';
 
 export interface AnswerType {
@@ -198,8 +198,7 @@ function splitAtJoiners(lex: Lexicon, text: string): string[] {
 
 /** The message's words as typed (case and marks kept), split like normalize() splits them. */
 function normalizeKeepCase(text: string): string[] {
-  return text
-    .normalize('NFC')
+  return safeNFC(text)
     .replace(/[^\p{L}\p{N}\u0300-\u036f]+/gu, ' ')
     .trim()
     .split(/\s+/);

@@ -3,7 +3,7 @@
 // inside the ±1 day timestamp window, so keep CHANNEL_HISTORY_DAYS > 1; delivery history
 // for staff). Both hold no message text or payload by then. Parked events and dead messages stay
 // visible, but after the same window their raw user id, text and payload are scrubbed: staff had
-// that long to retry them, and raw ids must not live longer than delivery needs (Decree 13/2023).
+// that long to retry them, and raw ids must not live longer than delivery needs (Law 91/2025/QH15 on personal data: data are deleted once their purpose is achieved).
 import type { Db } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { deleteExpiredConversations } from './conversation-store.js';

@@ -1,11 +1,12 @@
 // npm run -s ask -- [--json] "question"      one question
 // npm run -s ask -- [--json] < questions.txt one question per line, answers in the same order
 // With --json every answer is one JSON object on one line (SPEC "Asking from the command line");
-// without it, a readable answer. Uses the same pipeline as the Zalo webhook.
+// without it, a readable answer. Uses the same pipeline as the Zalo webhook; while a server owns
+// the embedded data directory, that server answers (src/http/local-ask.ts), with the same output.
 import readline from 'node:readline';
 import { openAnswerService } from '../answer/cli-support.js';
 import type { AnswerContext, AnswerResult } from '../answer/types.js';
-import { runCli } from './support.js';
+import { openAnswerPipeline } from './support.js';
 
 function parseArgs(argv: string[]): { json: boolean; questions: string[] } {
   const json = argv.includes('--json');
@@ -50,8 +51,8 @@ if (questions.length === 0 && process.stdin.isTTY) {
   process.exit(2);
 }
 
-await runCli(async ({ config, db }) => {
-  const service = await openAnswerService(config, db);
+const opened = await openAnswerPipeline(async ({ config, db }) => (await openAnswerService(config, db)).pipeline);
+try {
   const ctx: AnswerContext = {};
   const source = questions.length ? questions : stdinLines();
   for await (const line of source) {
@@ -59,12 +60,17 @@ await runCli(async ({ config, db }) => {
     if (!q) {
       // keep one output line per input line, in order
       if (json && questions.length === 0) {
-        const r = await service.pipeline.answer(q);
+        const r = await opened.pipeline.answer(q);
         process.stdout.write(toJsonLine(r) + '\n');
       }
       continue;
     }
-    const r = await service.pipeline.answer(q, ctx);
+    const r = await opened.pipeline.answer(q, ctx);
     process.stdout.write((json ? toJsonLine(r) : readable(r) + '\n') + '\n');
   }
-});
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+} finally {
+  await opened.close();
+}

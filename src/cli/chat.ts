@@ -5,17 +5,19 @@
 // to the question log (test conversations would distort the statistics).
 import readline from 'node:readline/promises';
 import { openAnswerService } from '../answer/cli-support.js';
-import type { Lang } from '../answer/types.js';
+import type { ConversationState, Lang } from '../answer/types.js';
 import { splitMessage } from '../channel/splitter.js';
 import { detectLang } from '../text/lang.js';
-import { runCli } from './support.js';
+import { openAnswerPipeline } from './support.js';
 
-await runCli(async ({ config, db }) => {
-  const service = await openAnswerService(config, db);
+const opened = await openAnswerPipeline(async ({ config, db }) => (await openAnswerService(config, db)).pipeline);
+try {
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) console.log('Trợ lý xã Châu Tiến — gõ câu hỏi, Enter để gửi; /thoat (hoặc Ctrl+D) để dừng.\n');
   let lastLang: Lang | undefined;
+  // follow-ups and clarification menus, as the Zalo worker keeps them per user
+  let conversation: ConversationState | null = null;
   const prompt = () => (interactive ? rl.prompt() : undefined);
   rl.setPrompt('bạn> ');
   prompt();
@@ -26,7 +28,8 @@ await runCli(async ({ config, db }) => {
       prompt();
       continue;
     }
-    const r = await service.pipeline.answer(q, lastLang ? { lastLang } : {});
+    const r = await opened.pipeline.answer(q, { ...(lastLang ? { lastLang } : {}), conversation });
+    conversation = r.conversation ?? null;
     const guess = detectLang(q, lastLang);
     if (guess.confident) lastLang = guess.lang;
     const parts = splitMessage(r.answer);
@@ -38,4 +41,9 @@ await runCli(async ({ config, db }) => {
     prompt();
   }
   rl.close();
-});
+} catch (err) {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+} finally {
+  await opened.close();
+}

@@ -1,7 +1,8 @@
-// npm run -s staff -- add <username> --role admin|editor|viewer | passwd <username> | disable <username> | list
+// npm run -s staff -- add <username> --role admin|editor|viewer | passwd <username> | disable <username> | unlock <username> | list
 // Staff accounts for the dashboard. The password is read from the terminal without echo, or
 // as one line on stdin when stdin is not a terminal (scripts, the acceptance checks).
 import { parseArgs } from 'node:util';
+import { createLoginLockout } from '../admin/login-lockout.js';
 import { hashPassword, passwordProblem } from '../admin/passwords.js';
 import { STAFF_ROLES, staffStore, UsernameTakenError } from '../admin/staff-store.js';
 import type { StaffRole } from '../admin/sources.js';
@@ -11,6 +12,7 @@ const USAGE = `Usage:
   npm run -s staff -- add <username> --role admin|editor|viewer
   npm run -s staff -- passwd <username>
   npm run -s staff -- disable <username>
+  npm run -s staff -- unlock <username>      (lifts a login lock-out, for every address)
   npm run -s staff -- list
 The password is asked on the terminal (not shown), or read as one line from stdin.`;
 
@@ -81,7 +83,7 @@ if (values.help || !command) {
   process.exit(command || values.help ? 0 : 2);
 }
 
-await runCli(async ({ db }) => {
+await runCli(async ({ db, config }) => {
   const store = staffStore(db);
   switch (command) {
     case 'add': {
@@ -107,6 +109,13 @@ await runCli(async ({ db }) => {
       if (!(await store.disableUser(username))) throw new Error(`Không có tài khoản "${username}".`);
       await store.addAudit(null, 'cli', 'staff.disable', username, {});
       console.log(`Đã khóa tài khoản ${username}.`);
+      return;
+    }
+    case 'unlock': {
+      const username = normaliseUsername(name);
+      if (!(await createLoginLockout(db, config).unlock(username))) throw new Error(`Không có tài khoản "${username}".`);
+      await store.addAudit(null, 'cli', 'staff.unlock', username, {});
+      console.log(`Đã mở khóa đăng nhập cho ${username}.`);
       return;
     }
     case 'list': {

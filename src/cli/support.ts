@@ -2,7 +2,9 @@
 // the same data-directory rule. A CLI never opens an embedded data directory that a running
 // server owns; it stops with a clear message instead.
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { DataDirBusyError } from '../db/lock.js';
+import { DataDirBusyError, DataDirError } from '../db/lock.js';
+import type { AnswerPipeline } from '../answer/types.js';
+import { readLocalAskFile, remotePipeline } from '../http/local-ask.js';
 import { migrate } from '../db/migrate.js';
 import { openDb } from '../db/open.js';
 import type { Db } from '../db/types.js';
@@ -25,12 +27,12 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** The configured database, or exit 3 when another process owns the embedded data directory. */
+/** The configured database, or exit 3 when another process owns the embedded data directory or it is not writable. */
 export async function openDbOrExit(config: Config, hint = ''): Promise<Db> {
   try {
     return await openDb(config);
   } catch (err) {
-    if (err instanceof DataDirBusyError) {
+    if (err instanceof DataDirError) {
       console.error(hint ? `${err.message}\n${hint}` : err.message);
       process.exit(3);
     }
@@ -53,5 +55,36 @@ export async function runCli(fn: (ctx: CliContext) => Promise<void>, opts: { mig
     process.exitCode = 1;
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * The answer pipeline for `ask` and `chat`: our own (database opened, knowledge synced), or, when a
+ * running server owns the embedded data directory, that server's, over its loopback endpoint
+ * (DATA_DIR/local-ask.json). The data directory itself is never opened while another process owns it.
+ */
+export async function openAnswerPipeline(
+  open: (ctx: CliContext) => Promise<AnswerPipeline>,
+): Promise<{ pipeline: AnswerPipeline; remote: boolean; close(): Promise<void> }> {
+  const config = loadConfigOrExit();
+  let db: Db;
+  try {
+    db = await openDb(config);
+  } catch (err) {
+    if (!(err instanceof DataDirBusyError)) throw err;
+    const info = readLocalAskFile(config.dataDir);
+    if (!info || info.pid !== err.ownerPid) {
+      console.error(`${err.message}\n${SERVICE_RUNNING_HINT}`);
+      process.exit(3);
+    }
+    return { pipeline: remotePipeline(info), remote: true, close: async () => {} };
+  }
+  try {
+    await migrate(db);
+    const pipeline = await open({ config, db });
+    return { pipeline, remote: false, close: () => db.close() };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
   }
 }

@@ -25,8 +25,11 @@ export function createQuestionRecorder(deps: RecorderDeps): QuestionRecorder {
       const r = rec.result;
       const askedAt = rec.askedAt ?? clock.now();
       const pseudonym = rec.userId ? await deps.pseudonyms.pseudonym(q, rec.userId) : null;
-      const question = redactPii(r.question ?? '');
-      const answer = redactPii(r.answer ?? '');
+      // Redacted from the normalised text (NFKC, invisible characters removed), and the folded
+      // column is folded from that same redacted text: a number hidden with a zero-width space or
+      // typed in fullwidth digits can reach neither column. Then capped (QUESTION_TEXT_LIMIT).
+      const question = capText(redactPii(r.question ?? ''));
+      const answer = capText(redactPii(r.answer ?? ''));
       const misconceptionId = r.misconception?.id ?? null;
       await q.query(
         `INSERT INTO question_log (asked_at, channel, user_pseudonym, lang, outcome, topic, sources, misconception_id,
@@ -65,6 +68,20 @@ export function createQuestionRecorder(deps: RecorderDeps): QuestionRecorder {
       }
     },
   };
+}
+
+/**
+ * Longest question or answer text kept in question_log, in UTF-16 units. Zalo messages are at most a
+ * few thousand characters; a longer (hostile) one is stored redacted and cut here, with a mark.
+ */
+export const QUESTION_TEXT_LIMIT = 4000;
+
+function capText(s: string): string {
+  if (s.length <= QUESTION_TEXT_LIMIT) return s;
+  let cut = QUESTION_TEXT_LIMIT - 1;
+  // never split a surrogate pair (a lone surrogate is not valid text for the database)
+  if (/[\ud800-\udbff]/.test(s[cut - 1]!)) cut--;
+  return `${s.slice(0, cut)}…`;
 }
 
 function clamp01(x: number): number {

@@ -105,13 +105,16 @@ export function tableRowSentence(header: readonly string[], cells: readonly stri
 
 /** Markdown inline syntax → plain text. */
 export function plainInline(s: string): string {
+  // Bounded parts and classes that exclude their own delimiters, so a paragraph full of unclosed
+  // "[x](" or "**" costs linear time, not a rescan from every opening.
   return s
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/!\[([^[\]]{0,500})\]\([^()]{0,500}\)/g, '$1')
+    .replace(/\[([^[\]]{1,500})\]\([^()]{0,500}\)/g, '$1')
+    .replace(/\*\*([^*]{1,2000})\*\*/g, '$1')
+    .replace(/__([^_]{1,2000})__/g, '$1')
     .replace(/(^|[^\p{L}\p{N}*])[*_]([^*_\n]+)[*_](?=$|[^\p{L}\p{N}*])/gu, '$1$2')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/<[^>]+>/g, '')
+    .replace(/`([^`]{1,2000})`/g, '$1')
+    .replace(/<[^<>]{1,500}>/g, '')
     .replace(/\s+/g, ' ');
 }
 
@@ -122,17 +125,21 @@ export function plainInline(s: string): string {
  */
 export function plainTextSections(text: string): Section[] {
   const sections: Section[] = [{ heading: null, blocks: [] }];
-  let para = '';
+  // The paragraph being built, as its lines; whether it "looks finished" depends only on its last
+  // line, so it is never re-scanned (re-trimming the whole paragraph per line was O(n²) on a
+  // document of many empty or unfinished paragraphs).
+  let para: string[] = [];
+  const finished = () => para.length > 0 && /[.:;!?]$/.test(para[para.length - 1]!);
   const flush = () => {
-    const t = para.replace(/\s+/g, ' ').trim();
+    const t = para.join(' ').trim();
     if (t) sections[sections.length - 1]!.blocks.push(t);
-    para = '';
+    para = [];
   };
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\s+/g, ' ').trim();
     if (!line) {
       // a blank line ends a paragraph only if the paragraph looks finished
-      if (/[.:;!?]$/.test(para.trim())) flush();
+      if (finished()) flush();
       continue;
     }
     const isHeading =
@@ -144,10 +151,11 @@ export function plainTextSections(text: string): Section[] {
       continue;
     }
     if (/^[-–•+*]\s+/.test(line) || /^\p{Lu}/u.test(line) || /^\d/.test(line)) {
-      if (para && /[.:;!?]$/.test(para.trim())) flush();
-      else if (para && /^[-–•+*]\s+/.test(line)) flush();
+      if (finished()) flush();
+      else if (para.length && /^[-–•+*]\s+/.test(line)) flush();
     }
-    para += ' ' + line.replace(/^[-–•+*]\s+/, '');
+    const piece = line.replace(/^[-–•+*]\s+/, '');
+    if (piece) para.push(piece);
   }
   flush();
   return sections.filter((s) => s.blocks.length > 0);

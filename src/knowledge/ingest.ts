@@ -15,7 +15,8 @@ import type { IngestSummary, UploadMeta } from '../admin/sources.js';
 import type { Db, Queryable } from '../db/types.js';
 import type { Logger } from '../log.js';
 import { hashEmbed, LOCAL_EMBEDDING_MODEL, type EmbeddingsChoice } from '../retrieval/embeddings.js';
-import { isSupported, loadFile, splitFrontMatter } from './loaders.js';
+import { FileRejectedError, isSupported, loadFile, splitFrontMatter } from './loaders.js';
+import { parseUntrusted } from './safe-parse.js';
 import {
   chunksMissingModel,
   deleteDocumentByPath,
@@ -60,8 +61,11 @@ export interface IngestResult extends IngestSummary {
 }
 
 /** Parses one file. The one call site of the loaders, so a sandboxed parser can take its place. */
-export async function parseKnowledgeFile(key: string, bytes: Buffer): Promise<ParsedDocument> {
-  return loadFile(key, bytes);
+export async function parseKnowledgeFile(key: string, bytes: Buffer, origin: 'bundled' | 'staff' = 'bundled'): Promise<ParsedDocument> {
+  // Staff files are untrusted input (a .docx can be a decompression bomb): they are parsed in a
+  // worker thread with a heap limit and a deadline, their content checked against the extension,
+  // and any reviewed_by they declare dropped. Bundled files come from the repository.
+  return origin === 'staff' ? parseUntrusted(key, bytes) : loadFile(key, bytes);
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -177,9 +181,10 @@ export async function addStaffDocument(db: Db, input: StaffDocumentInput): Promi
   const key = `uploads/${name}`;
   let doc: ParsedDocument;
   try {
-    doc = applyMeta(await parseKnowledgeFile(key, input.content), input.meta);
+    doc = applyMeta(await parseKnowledgeFile(key, input.content, 'staff'), input.meta);
   } catch (err) {
     if (err instanceof UploadRejectedError) throw err;
+    if (err instanceof FileRejectedError) throw new UploadRejectedError(err.vi);
     const msg = err instanceof KnowledgeFileError ? err.message.replace(`${key}: `, '') : err instanceof Error ? err.message : String(err);
     throw new UploadRejectedError(`Không đọc được tệp ${name}: ${msg}`);
   }
@@ -203,7 +208,7 @@ async function reindexOriginals(db: Db, result: IngestResult, log?: Logger): Pro
     const hash = contentHash(o.content, JSON.stringify(o.meta ?? {}));
     if (hash === o.hash) continue; // indexed by this indexer version already
     try {
-      const doc = applyMeta(await parseKnowledgeFile(o.path, o.content), o.meta as Partial<UploadMeta>);
+      const doc = applyMeta(await parseKnowledgeFile(o.path, o.content, 'staff'), o.meta as Partial<UploadMeta>);
       await db.tx(async (q) => {
         await replaceDocument(q, o.path, hash, doc, localVectors(doc), doc.reviewedBy, 'staff', staffNotes(o.path, o.content));
         await storeOriginal(q, { documentId: doc.id, fileName: o.fileName, content: o.content, meta: o.meta, addedBy: o.addedBy });

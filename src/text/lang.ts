@@ -4,7 +4,7 @@
 // (knowledge/_assistant/language.yml);
 // very short messages ("ok", "hello", "cam on") keep the conversation's last confident language.
 import type { Lang } from '../answer/types.js';
-import { fold, hasDiacritics, normalize, words } from './normalize.js';
+import { fold, hasDiacritics, normalize, safeNFC, words } from './normalize.js';
 import { VI_SYLLABLE } from './keys.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 
@@ -54,7 +54,7 @@ export function detectLang(text: string, lastLang?: Lang, lex: Lexicon = default
  * syllables and rarely more than one or two of these words.
  */
 function englishAroundNames(text: string, lex: Lexicon): boolean {
-  const raw = (text.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
+  const raw = (safeNFC(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
   const marked = raw.filter((w) => hasDiacritics(w.toLowerCase()));
   const plain = raw.length - marked.length;
   const english = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase())).length;

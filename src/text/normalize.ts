@@ -1,7 +1,18 @@
 // Vietnamese text normalisation shared by documents and questions (reference/vietnamese-text.md §1, §6).
 // Every string is normalised the same way before matching; the original text is kept for display.
 
-const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF]/g;
+/**
+ * Invisible format characters (Unicode category Cf): zero-width space/joiners, BOM, word joiner,
+ * soft hyphen, bidi overrides, tag characters. They carry no meaning for matching and are used to
+ * hide words ("Hoàng\u200bSa") and numbers ("0912\u200b345678") from filters.
+ */
+const INVISIBLE = /\p{Cf}+/gu;
+/**
+ * More than three combining marks in a row never occur in Vietnamese (NFD "ệ" has two). Canonical
+ * reordering inside normalize('NFC'/'NFD') is an insertion sort over a run of marks, so a long run
+ * (a + U+0301 U+0323 …) costs O(n²): keep the first three marks of every run before normalising.
+ */
+const MARK_RUN = /(\p{M}{3})\p{M}+/gu;
 const NBSP = /[\u00A0\u202F\u2007]/g;
 /** Combining marks (U+0300–U+036F) that NFC could not attach to a letter, e.g. a tone typed after a space. */
 const ORPHAN_MARKS = /(^|[^\p{L}\u0300-\u036f])[\u0300-\u036f]+/gu;
@@ -17,8 +28,8 @@ const ELONGATION = /(\p{L})\1{2,}/gu;
  * use {@link joinDigitGroups} first.
  */
 export function normalize(input: string): string {
-  let s = input.normalize('NFC');
-  s = s.replace(ZERO_WIDTH, '').replace(NBSP, ' ').replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
+  let s = safeNFC(input);
+  s = s.replace(NBSP, ' ').replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
   s = s.replace(ORPHAN_MARKS, '$1');
   s = s.toLowerCase();
   s = joinDigitGroups(s);
@@ -30,6 +41,29 @@ export function normalize(input: string): string {
   return s.trim().replace(/\s+/g, ' ');
 }
 
+/** Removes invisible format characters (\p{Cf}): what is left is what a reader sees. */
+export function stripInvisible(input: string): string {
+  return input.replace(INVISIBLE, '');
+}
+
+/** Caps runs of combining marks at three (see MARK_RUN): linear, and a no-op on real text. */
+export function capMarkRuns(input: string): string {
+  return input.replace(MARK_RUN, '$1');
+}
+
+/** NFC in linear time: invisible characters removed and combining-mark runs capped first. */
+export function safeNFC(input: string): string {
+  return capMarkRuns(stripInvisible(input)).normalize('NFC');
+}
+
+/**
+ * True when a message has nothing a reader can see: empty, white space, or only invisible format
+ * characters (a message of zero-width spaces is empty; JS trim() keeps U+200B).
+ */
+export function isBlank(input: string): boolean {
+  return stripInvisible(input).trim() === '';
+}
+
 /** "2.337 km" / "1,002" → "2337" / "1002" (thousands separators), so numbers match however they are written. */
 export function joinDigitGroups(s: string): string {
   return s.replace(/(\d)[.,](?=\d{3}(?!\d))/g, '$1');
@@ -39,7 +73,7 @@ const COMBINING = /[\u0300-\u036f]/g;
 
 /** Removes every diacritic, đ → d. Works on NFC and NFD input and on every letter incl. ỷ ỹ ỵ. */
 export function fold(input: string): string {
-  return input
+  return capMarkRuns(input)
     .normalize('NFD')
     .replace(COMBINING, '')
     .replace(/[đð]/g, 'd')
@@ -59,7 +93,7 @@ const TONE_CODE: Record<string, string> = { '\u0300': 'f', '\u0301': 's', '\u030
  * "hòa" and "hoà" → "hoaf"; "thủy"/"thuỷ" → "thuyr"; NFD "Việt" → "viêtj".
  */
 export function toneKey(token: string): string {
-  const d = token.normalize('NFD');
+  const d = capMarkRuns(token).normalize('NFD');
   const marks = d.match(TONE_MARKS);
   const base = d.replace(TONE_MARKS, '').normalize('NFC');
   return marks ? base + TONE_CODE[marks[marks.length - 1]!] : base;
@@ -67,7 +101,7 @@ export function toneKey(token: string): string {
 
 /** True when the string carries any Vietnamese diacritic (tone or vowel mark, or đ). */
 export function hasDiacritics(s: string): boolean {
-  return /[đĐ]/.test(s) || /[\u0300-\u036f]/.test(s.normalize('NFD'));
+  return /[đĐ]/.test(s) || /[\u0300-\u036f]/.test(capMarkRuns(s).normalize('NFD'));
 }
 
 // i/y spelling variants (lý/lí, kỹ/kĩ, quý/quí, Mỹ/Mĩ, tỷ/tỉ, kỳ/kì): a syllable-final "y" after these

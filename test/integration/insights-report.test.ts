@@ -126,5 +126,5 @@ describe('report CLI on an embedded data directory', () => {
     const bad = run(['--since', 'yesterday']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--since');
-  });
+  }, 300_000); // three CLI processes (tsx start-up each): minutes on a busy CI machine
 });

@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnswerPool } from '../../src/answer/pool.js';
 import { createAnswerService, type AnswerService } from '../../src/answer/service.js';
+import { loadKnowledgeSnapshot } from '../../src/knowledge/store.js';
 import { testConfig } from '../../src/config.js';
 import { createTestDb, DB_KINDS, type TestDb } from '../helpers/db.js';
 
@@ -98,6 +100,19 @@ describe.each(DB_KINDS)('knowledge reload with the answer worker pool (%s)', (ki
     expect((await a.pipeline.answer(Q)).answer).not.toContain('QX-4821');
     await until(async () => !(await b.pipeline.answer(Q)).answer.includes('QX-4821'), 5000);
   }, 30_000);
+
+  it('a snapshot the workers cannot build is refused, and the engine they have keeps answering', async () => {
+    const pool = createAnswerPool({ config: testConfig(), log, threads: 1, source: () => loadKnowledgeSnapshot(t.db) });
+    try {
+      const snap = await loadKnowledgeSnapshot(t.db);
+      await pool.load(snap);
+      await expect(pool.load({ ...snap, version: snap.version + 1000, assistant: { not: 'valid' } })).rejects.toThrow(/could not build/);
+      expect(pool.version).toBe(snap.version);
+      expect((await pool.answer('Hang Bua ở đâu?')).answer).toContain('Phà Én');
+    } finally {
+      await pool.close();
+    }
+  }, 180_000);
 
   it('a review mark is a knowledge change too', async () => {
     const v = a.stats().version!;

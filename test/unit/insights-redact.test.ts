@@ -98,3 +98,110 @@ describe('redactPii: the acceptance sentence', () => {
     expect(redactPii(once)).toBe(once);
   });
 });
+
+// The ways people actually type their numbers (issue 16, M4): every one must leave no run of the
+// number's digits in the stored text, whatever separators, invisible characters or digit forms.
+// `digitsOf` joins digits across the separators a reader would skip, as the acceptance check does.
+const digitsOf = (s: string) => s.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/(\d)[\s.\-–—()]+(?=\d)/g, '$1');
+const ZW = '\u200b';
+
+describe('redactPii: typed variants (table)', () => {
+  it.each([
+    // [input, the digits that must not survive, expected placeholder]
+    ['Số của tôi là 0912  345  678, Hang Bua ở đâu?', '0912345678', P],
+    ['0913 - 456 - 789', '0913456789', P],
+    ['0913 – 456 – 789', '0913456789', P],
+    ['0913—456—789', '0913456789', P],
+    [`0914${ZW}567890`, '0914567890', P],
+    [`09${ZW}14${ZW}56${ZW}78${ZW}90`, '0914567890', P],
+    ['0914\u2060567\ufeff890', '0914567890', P],
+    ['0914\u00ad567890', '0914567890', P],
+    ['sđt \u202e0914567890\u202c', '0914567890', P],
+    ['０９１５６７８９０１', '0915678901', P],
+    ['０９１５ ６７８ ９０１', '0915678901', P],
+    ['𝟎𝟗𝟏𝟓𝟔𝟕𝟖𝟗𝟎𝟏', '0915678901', P],
+    ['0 9 1 6 7 8 9 0 1 2', '0916789012', P],
+    ['0.9.1.6.7.8.9.0.1.2', '0916789012', P],
+    ['0-9-1-6-7-8-9-0-1-2', '0916789012', P],
+    ['09 16 78 90 12', '0916789012', P],
+    ['091 678 9012', '0916789012', P],
+    ['0916.789.012', '0916789012', P],
+    ['0916 . 789 . 012', '0916789012', P],
+    ['(091) 678-9012', '0916789012', P],
+    ['+84 916 789 012', '84916789012', P],
+    ['+84-916-789-012', '84916789012', P],
+    ['(+84)916789012', '84916789012', P],
+    ['+84 0916 789 012', '840916789012', P],
+    ['84.916.789.012', '84916789012', P],
+    ['+８４ ９１６ ７８９ ０１２', '84916789012', P],
+    ['sđt0916789012nhé', '0916789012', P],
+    ['0238.3844.123', '02383844123', P],
+    ['(0238) 3844 123', '02383844123', P],
+    ['0238  3844  123', '02383844123', P],
+    ['001203 456789', '001203456789', ID],
+    ['CCCD 001203  456789', '001203456789', ID],
+    ['0012 0345 6789', '001203456789', ID],
+    ['001 203 456 789', '001203456789', ID],
+    ['0 0 1 2 0 3 4 5 6 7 8 9', '001203456789', ID],
+    [`001203${ZW}456789`, '001203456789', ID],
+    ['００１２０３４５６７８９', '001203456789', ID],
+    ['001203-456789', '001203456789', ID],
+    ['CMND 187.654.321', '187654321', ID],
+    ['số CMND: 187,654,321', '187654321', ID],
+    ['chứng minh 187 654 321', '187654321', ID],
+    ['cmnd 1 8 7 6 5 4 3 2 1', '187654321', ID],
+    ['hộ chiếu C1234567', 'C1234567', ID],
+    ['passport B7654321.', 'B7654321', ID],
+  ])('%s', (input, secret, placeholder) => {
+    const out = redactPii(input);
+    expect(out).toContain(placeholder);
+    expect(digitsOf(out)).not.toContain(secret);
+  });
+
+  it.each([
+    ['email: nguyen.van.a@gmail.com', 'nguyen.van.a@gmail.com'],
+    [`email: nguyen${ZW}van@gmail.com`, 'nguyenvan@gmail.com'],
+    ['ＮＧＵＹＥＮ＠ＧＭＡＩＬ．ＣＯＭ', 'NGUYEN@GMAIL.COM'],
+    ['thư về trần.thị.bình@ubnd.nghean.gov.vn.', 'trần.thị.bình@ubnd.nghean.gov.vn'],
+    ['a@b.vn', 'a@b.vn'],
+  ])('e-mail %s', (input, secret) => {
+    const out = redactPii(input);
+    expect(out).toContain(E);
+    expect(out.normalize('NFKC')).not.toContain(secret);
+  });
+
+  it('redacts the numbers of the acceptance check, each inside a sentence', () => {
+    for (const p of ['0912  345  678', '0913 - 456 - 789', `0914${ZW}567890`, '０９１５６７８９０１', '0 9 1 6 7 8 9 0 1 2', '001203 456789']) {
+      const out = redactPii(`Số của tôi là ${p}, Hang Bua ở đâu?`);
+      expect(digitsOf(out)).not.toContain(digitsOf(p).replace(/\D/g, ''));
+      expect(out).toMatch(/^Số của tôi là \[số (điện thoại|giấy tờ)\], Hang Bua ở đâu\?$/);
+    }
+  });
+});
+
+describe('redactPii: number shapes kept on purpose (amounts, years, dates, law numbers)', () => {
+  it.each([
+    'Luật Biển Việt Nam số 18/2012/QH13',
+    'biên giới dài 2.337 km',
+    'năm 1999',
+    'các năm 1998 1999 2000',
+    'lãnh hải rộng 12 hải lý',
+    'dân số 187.654.321 người',
+    'giá 187.654.321',
+    'tổng 1,500,000,000 đồng',
+    'ngày 02 09 1945',
+    'từ 1975 đến 2025',
+    'km 1234 + 500',
+    'mã bưu chính 460000',
+    'gọi 113, 114 hoặc 115',
+  ])('%s', (input) => {
+    expect(redactPii(input)).toBe(input);
+  });
+});
+
+describe('redactPii: returns the normalised text it matched on', () => {
+  it('drops invisible characters and maps fullwidth forms, so the folded column cannot differ', () => {
+    expect(redactPii(`Hang${ZW} Bua`)).toBe('Hang Bua');
+    expect(redactPii('Ｈａｎｇ Ｂｕａ')).toBe('Hang Bua');
+  });
+});

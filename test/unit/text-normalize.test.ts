@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLang } from '../../src/text/lang.js';
-import { fold, iyKey, normalize, toneKey } from '../../src/text/normalize.js';
+import { capMarkRuns, fold, isBlank, iyKey, normalize, safeNFC, stripInvisible, toneKey } from '../../src/text/normalize.js';
 import { analyzeQuery, documentTerms, englishStem, expandedFolded } from '../../src/text/terms.js';
 
 const ALL_LETTERS = 'aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ';
@@ -32,6 +32,29 @@ describe('normalize', () => {
   });
   it('keeps numbers whole across thousands separators', () => {
     expect(normalize('dài 2.337 km')).toBe('dài 2337 km');
+  });
+});
+
+describe('invisible characters and mark runs', () => {
+  it('strips every format character (\\p{Cf}): zero-width, BOM, soft hyphen, bidi controls, tags', () => {
+    expect(normalize('Hoàng\u200bSa')).toBe('hoàngsa');
+    expect(normalize('Hang\u00adBua \u202eở đâu\u202c')).toBe('hangbua ở đâu');
+    expect(stripInvisible('a\u200c\u200d\u2060\u2066b\u{E0041}')).toBe('ab');
+  });
+  it('treats a message of only invisible characters or spaces as blank', () => {
+    expect(isBlank('\u200b\u200b\u200b')).toBe(true);
+    expect(isBlank(' \u200b\ufeff\u00a0\n')).toBe(true);
+    expect(isBlank('')).toBe(true);
+    expect(normalize('\u200b\u200b')).toBe('');
+    expect(isBlank('\u200b?')).toBe(false);
+    expect(isBlank('ạ')).toBe(false);
+  });
+  it('keeps at most three combining marks in a row, so NFC stays linear; real text is unchanged', () => {
+    expect(capMarkRuns('a' + '\u0301\u0323'.repeat(1000))).toBe('a\u0301\u0323\u0301');
+    const nfd = 'Việt Nam Hoàng Sa Trường Sa người'.normalize('NFD');
+    expect(capMarkRuns(nfd)).toBe(nfd);
+    expect(safeNFC(nfd)).toBe('Việt Nam Hoàng Sa Trường Sa người');
+    expect(fold('a' + '\u0301'.repeat(50_000))).toBe('a');
   });
 });
 

@@ -307,6 +307,7 @@ ${editor && d.origin === 'staff'
     if (!knowledge) return reply.code(503).send('unavailable');
     const id = req.params.id;
     if (!/^[\w.-]{1,120}$/.test(id)) return reply.code(400).send('bad id');
+    if (!(await knowledge.listDocuments()).some((d) => d.id === id)) return reply.code(404).type('text/plain; charset=utf-8').send('Không có tài liệu này.'); // issue 16: not a 500
     await knowledge.markReviewed(id, req.staff!.username);
     await auth.audit(req, 'knowledge.review', id);
     return reply.redirect('/admin/knowledge?ok=reviewed', 303);

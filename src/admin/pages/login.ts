@@ -29,16 +29,20 @@ export async function authenticate(
   config: Pick<Config, 'LOGIN_MAX_FAILURES' | 'LOGIN_LOCKOUT_MINUTES'>,
   username: string,
   password: string,
+  /** The client address: the lock-out counts per (account, address) (issue 16). */
+  ip?: string,
 ): Promise<LoginResult> {
   const user = username ? await auth.store.findUser(username) : null;
   const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user) return { ok: false, reason: 'unknown' };
   if (user.disabled) return { ok: false, reason: 'disabled' };
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) return { ok: false, reason: 'locked' };
+  if (await auth.lockout.isLocked(user.id, ip)) return { ok: false, reason: 'locked' };
   if (!matches) {
-    await auth.store.recordFailedLogin(user.id, config.LOGIN_MAX_FAILURES, config.LOGIN_LOCKOUT_MINUTES);
+    await auth.lockout.recordFailure(user.id, ip);
     return { ok: false, reason: 'password' };
   }
+  await auth.lockout.recordSuccess(user.id, ip);
   await auth.store.recordSuccessfulLogin(user.id);
   return { ok: true, user };
 }
@@ -81,7 +85,7 @@ export function loginRoutes(admin: FastifyInstance, deps: PageDeps): void {
       if (!(await auth.checkLoginToken(req))) {
         return renderLogin(req, reply, auth, { error: 'Phiên đăng nhập đã hết hạn. Hãy nhập lại.', username, next, status: 403 });
       }
-      const result = await authenticate(auth, deps.config, username, password);
+      const result = await authenticate(auth, deps.config, username, password, req.ip);
       if (!result.ok) {
         // Log the account id only for known accounts; the typed username may be a mistyped password.
         if (result.reason !== 'unknown') req.log.warn({ reason: result.reason }, 'staff login refused');
