@@ -15,6 +15,11 @@ import { createInsights } from './insights/index.js';
 import { createAdminGuards, registerDashboard } from './admin/index.js';
 import { apiSecurityHeaders } from './admin/auth.js';
 import { insightsApiRoutes } from './insights/api.js';
+import { deferredSeal, loadAddressSecret } from './loop/address-seal.js';
+import { loadLoopData } from './loop/loop-data.js';
+import { createPeopleLoop } from './loop/people-loop.js';
+import { enqueueMessage, sentByOutbox } from './channel/outbox-store.js';
+import { periodicTask } from './tasks.js';
 
 export interface AppDeps {
   config: Config;
@@ -75,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // --- Zalo channel: webhook, inbox worker, outbox sender, tokens (src/channel) ---
   // `delivery` is the dashboard's DeliveryAdmin; `zaloAlerts` is a StaffAlertSink for insights' flags.
   // The recorder is a getter because the insights section is built below (called only after start()).
-  const zalo = createZaloChannel({ config, db, log, metrics, pipeline: () => answers.pipeline, recorder: () => insights.recorder });
+  const zalo = createZaloChannel({ config, db, log, metrics, pipeline: () => answers.pipeline, recorder: () => insights.recorder, loop: () => people });
   await app.register(zalo.webhook);
   preparations.push({ name: 'zalo channel', run: () => zalo.prepare() });
   // Stopped in reverse order: the worker finishes its events first, then the sender its sends.
@@ -94,6 +99,33 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   preparations.push({ name: 'insights', run: () => insights.prepare() });
   background.push(...insights.background);
 
+  // --- people in the loop: takeover, staff replies, askers told, reactions, data requests (src/loop) ---
+  // The inbox worker calls it inside its transactions; the dashboard's staff pages call it directly.
+  const seal = deferredSeal();
+  const people = createPeopleLoop({
+    db,
+    log,
+    data: await loadLoopData(config.knowledgeDir),
+    seal,
+    pseudonyms: insights.pseudonyms,
+    userKey: (id) => zalo.userKey(id),
+    enqueue: (q, m) => enqueueMessage(q, m),
+    sentByUs: sentByOutbox,
+    pauseMinutes: config.HANDOFF_PAUSE_MINUTES,
+    retentionDays: config.RETENTION_DAYS,
+  });
+  preparations.push({
+    name: 'people in the loop',
+    run: async () => {
+      const key = await loadAddressSecret(db, config.REPLY_ADDRESS_KEY);
+      if (key.generated && config.NODE_ENV === 'production') log.warn('REPLY_ADDRESS_KEY is not set: reply addresses are sealed with a generated key kept in the database; set it in production');
+      seal.setSecret(key.secret);
+    },
+  });
+  background.push(periodicTask('people-loop-scrub', 10 * 60_000, async () => {
+    await people.scrub();
+  }, log));
+
   // --- staff dashboard under /admin (src/admin) ---
   // One encapsulated plugin with prefix /admin: cookies, form/multipart parsing, helmet's CSP and
   // the login rate limit stay inside it (the webhook keeps its raw-body parser and no cookies).
@@ -105,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     knowledge: answers.knowledge,
     pipeline: answers.pipeline,
     delivery,
+    loop: people,
     // The banner on every page: an OA-wide failure holding every send (breaker open) is "down",
     // other open channel alerts (token problems) are "degraded"; the alert text is already Vietnamese.
     channelStatus: async () => {

@@ -140,6 +140,14 @@ export const envSchema = z.object({
   PSEUDONYM_SECRET: optionalString,
   /** Days to keep question text; counts are kept for ever. 0 keeps text for ever. */
   RETENTION_DAYS: int(180, 0, 36_500),
+  /** Pseudonym keys rotate every this many days (no long-lived profile); 0 never rotates. */
+  PSEUDONYM_ROTATION_DAYS: int(30, 0, 3_650),
+  /** People in the loop: minutes the bot stays quiet after an officer or staff answered a citizen by hand. */
+  HANDOFF_PAUSE_MINUTES: int(120, 1, 7 * 24 * 60),
+  /** Key that seals the reply addresses (Zalo ids kept for the 7-day reply window). Unset: generated once and kept in the database. */
+  REPLY_ADDRESS_KEY: optionalString,
+  /** Answer only from documents a staff member has reviewed (`reviewed_by` set). */
+  KNOWLEDGE_REQUIRE_REVIEW: bool(false),
   /** Recurring-misconception flag: distinct users within 24 h / 7 days, and the jump over baseline. */
   FLAG_MIN_USERS_24H: int(5, 1, 1_000_000),
   FLAG_MIN_USERS_7D: int(15, 1, 1_000_000),

@@ -22,6 +22,10 @@ export const NAV: Array<{ href: string; label: string; key: string; role: StaffR
   { key: 'try', href: '/admin/try', label: 'Thử trợ lý', role: 'viewer' },
   { key: 'report', href: '/admin/report', label: 'Báo cáo tuần', role: 'viewer' },
   { key: 'delivery', href: '/admin/delivery', label: 'Tin chưa gửi được', role: 'viewer' },
+  { key: 'delivery', href: '/admin/delivery', label: 'Gửi lỗi', role: 'viewer' },
+  { key: 'conversations', href: '/admin/conversations', label: 'Cán bộ đang trả lời', role: 'viewer' },
+  { key: 'feedback', href: '/admin/feedback', label: 'Phản hồi', role: 'viewer' },
+  { key: 'privacy', href: '/admin/privacy', label: 'Dữ liệu cá nhân', role: 'admin' },
   { key: 'audit', href: '/admin/audit', label: 'Nhật ký', role: 'admin' },
 ];
 

@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import type { AnswerPipeline } from '../answer/types.js';
+import type { PeopleLoop } from '../loop/people-loop.js';
 import type { Config } from '../config.js';
 import { ADMIN_PREFIX, isUnsafeMethod, type StaffAuth } from './auth.js';
 import { html } from './html.js';
@@ -21,6 +22,7 @@ import { flagRoutes } from './pages/flags.js';
 import { knowledgeRoutes } from './pages/knowledge.js';
 import { loginRoutes } from './pages/login.js';
 import { overviewRoutes } from './pages/overview.js';
+import { peopleRoutes } from './pages/people.js';
 import { questionRoutes } from './pages/questions.js';
 import { reportRoutes } from './pages/report.js';
 import { tryRoutes } from './pages/try.js';
@@ -35,6 +37,8 @@ export interface DashboardDeps {
   knowledge?: KnowledgeAdmin;
   delivery?: DeliveryAdmin;
   pipeline?: AnswerPipeline;
+  /** People in the loop: staff replies, takeovers, reactions, data-subject requests (src/loop). */
+  loop?: PeopleLoop;
   /** The channel's breaker/alert state, shown as a banner when not 'ok' (wired in buildApp once the channel exposes it). */
   channelStatus?: () => Promise<ChannelStatus | null>;
   /** More routes inside the /admin context (the insights JSON API), registered with the same cookies and headers. */
@@ -154,6 +158,7 @@ async function dashboardPlugin(admin: FastifyInstance, deps: DashboardDeps & { s
   tryRoutes(admin, deps);
   reportRoutes(admin, deps);
   deliveryRoutes(admin, deps);
+  peopleRoutes(admin, deps);
   auditRoutes(admin, deps);
   if (deps.extraRoutes) await deps.extraRoutes(admin);
 }

@@ -45,6 +45,19 @@ const OaSideSchema = z.object({
   message: z.object({ msg_id: IdSchema.nullish().catch(null) }).passthrough().nullish().catch(null),
 });
 
+/** An echo of a message the OA sent: by our outbox, or typed by an officer (sender.admin_id). */
+const EchoSchema = z.object({
+  sender: z.object({ id: IdSchema, admin_id: IdSchema.nullish().catch(null) }).passthrough(),
+  recipient: PartySchema,
+  message: z.object({ msg_id: IdSchema, text: TextSchema.catch('') }).passthrough(),
+});
+
+/** A user's reaction to one of the OA's messages: message.msg_id is OUR message's id. */
+const ReactionSchema = z.object({
+  sender: PartySchema,
+  message: z.object({ msg_id: IdSchema, react_icon: z.union([z.string(), z.number()]).transform(String) }).passthrough(),
+});
+
 /** The envelope every signed event must have, checked before the signature (parsed once). */
 export const EnvelopeSchema = z.object({
   app_id: IdSchema,
@@ -83,7 +96,11 @@ export interface ReplyTo {
 export type InboxPayload =
   | { kind: 'text'; userId: string; text: string; msgId: string; timestamp: string; conversationId?: string; caption?: boolean }
   | { kind: 'media'; userId: string; event: string; msgId: string; timestamp: string; conversationId?: string }
-  | { kind: 'follow'; userId: string; timestamp: string };
+  | { kind: 'follow'; userId: string; timestamp: string }
+  /** A message the OA sent to `userId` (echo): a person answering unless our outbox sent it. */
+  | { kind: 'echo'; userId: string; msgId: string; text: string; adminId: string | null; timestamp: string }
+  /** `userId` reacted to the OA's message `msgId`. */
+  | { kind: 'reaction'; userId: string; msgId: string; icon: string; timestamp: string };
 
 export type IgnoreReason =
   | 'echo'
@@ -208,6 +225,35 @@ export function classifyEvent(body: unknown, raw: Buffer, opts: ClassifyOptions 
     if (eventName === 'unfollow') return { disposition: 'ignore', key, eventName, reason: 'unfollow' };
     if (stale) return { disposition: 'ignore', key, eventName, reason: 'stale' };
     return { disposition: 'process', key, eventName, payload: { kind: 'follow', userId: ev.data.follower.id, timestamp: envelope.timestamp } };
+  }
+
+  if (eventName.startsWith('oa_send_') && !eventName.startsWith('oa_send_anonymous')) {
+    // Kept: an echo of a message an officer typed in the OA Manager pauses the bot for that citizen.
+    const ev = EchoSchema.safeParse(body);
+    if (ev.success) {
+      if (opts.oaId && ev.data.sender.id !== opts.oaId) return ignore('other_oa', ev.data.message.msg_id);
+      if (stale) return ignore('stale', ev.data.message.msg_id);
+      const m = ev.data.message;
+      return {
+        disposition: 'process',
+        key: `echo:${m.msg_id}`,
+        eventName,
+        payload: { kind: 'echo', userId: ev.data.recipient.id, msgId: m.msg_id, text: firstCodePoints(sanitizeText(m.text), 2000).text, adminId: ev.data.sender.admin_id ?? null, timestamp: envelope.timestamp },
+      };
+    }
+  }
+
+  if (eventName === 'user_reacted_message') {
+    const ev = ReactionSchema.safeParse(body);
+    if (!ev.success) return ignore('invalid', undefined, ev.error.issues[0]?.path.join('.') ?? 'shape');
+    if (stale) return ignore('stale', ev.data.message.msg_id);
+    const m = ev.data.message;
+    return {
+      disposition: 'process',
+      key: `react:${keyHash(`${ev.data.sender.id}:${m.msg_id}:${m.react_icon}:${envelope.timestamp}`)}`,
+      eventName,
+      payload: { kind: 'reaction', userId: ev.data.sender.id, msgId: m.msg_id, icon: sanitizeText(m.react_icon).slice(0, 40), timestamp: envelope.timestamp },
+    };
   }
 
   if (eventName.startsWith('oa_send_') || eventName === 'user_received_message' || eventName === 'user_seen_message') {

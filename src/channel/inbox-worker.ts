@@ -12,6 +12,7 @@
 import type { AnswerPipeline } from '../answer/types.js';
 import type { Db, Queryable } from '../db/types.js';
 import type { QuestionRecorder, QuestionRecord } from '../insights/types.js';
+import type { PeopleLoop } from '../loop/people-loop.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { detectLang } from '../text/lang.js';
@@ -48,6 +49,8 @@ export interface InboxWorkerOptions {
   backoff?: BackoffOptions;
   /** Called after messages were queued (wakes the sender). */
   onEnqueued?: () => void;
+  /** People in the loop (takeover, disclosure, data requests, reactions); a getter like the pipeline. */
+  loop?: () => PeopleLoop | null;
 }
 
 export interface InboxWorker extends QueueLoop {
@@ -116,9 +119,26 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
     const guess = detectLang(asked, rate.lastLang ?? undefined);
     const record: QuestionRecord = { channel: 'zalo', userId: p.userId, result, askedAt: ev.receivedAt };
     const recorder = opts.recorder();
+    const people = opts.loop?.() ?? null;
+    const at = interactedAt(ev, p.timestamp);
+    let held = false;
     await finish(ev, async (q) => {
-      await recorder.record(q, record);
-      await enqueueMessage(q, { purpose: 'reply', ...to(p, userKey, true), text: answer, dedupeKey: `event:${ev.id}` });
+      // People in the loop decide with the event's completion: a data request is carried out and
+      // answered instead of the question; while a person has the conversation the question is
+      // logged (held for staff) and the bot sends nothing.
+      const screened = people ? await people.screen(q, { userId: p.userId, text: asked, lang: answered.lang, at }) : { kind: 'answer' as const };
+      if (screened.kind === 'reply') {
+        await enqueueMessage(q, { purpose: 'data_request', ...to(p, userKey, true), text: screened.text, dedupeKey: `event:${ev.id}` });
+        return;
+      }
+      held = screened.kind === 'held';
+      const recorded = await recorder.record(q, { ...record, heldForStaff: held });
+      if (held) return;
+      const rephrased = answered.trace?.some((t) => t.step === 'rephrase' && t.note === 'rephrased') ?? false;
+      const text = people ? await people.decorate(q, { userId: p.userId, at, lang: answered.lang, rephrased }, answer) : answer;
+      await enqueueMessage(q, { purpose: 'reply', ...to(p, userKey, true), text, dedupeKey: `event:${ev.id}` });
+      // Anonymous chats are answered in their conversation only; staff cannot address them later.
+      if (!p.conversationId) await people?.remember(q, { userId: p.userId, at, recorded, replyKey: `event:${ev.id}`, result });
       if (answered.conversation !== undefined) await saveConversation(q, userKey, answered.conversation, ev.receivedAt);
       if (guess.confident && guess.lang !== rate.lastLang) await rememberLang(q, userKey, guess.lang);
     });
@@ -136,6 +156,18 @@ export function createInboxWorker(opts: InboxWorkerOptions): InboxWorker {
         await finish(ev, async () => {});
       } else if (p.kind === 'text') {
         await handleText(ev, p);
+      } else if (p.kind === 'echo') {
+        const people = opts.loop?.() ?? null;
+        await finish(ev, async (q) => {
+          await people?.onEcho(q, { recipientId: p.userId, msgId: p.msgId, text: p.text || null, adminId: p.adminId, at: interactedAt(ev, p.timestamp) });
+        });
+        return;
+      } else if (p.kind === 'reaction') {
+        const people = opts.loop?.() ?? null;
+        await finish(ev, async (q) => {
+          await people?.onReaction(q, { msgId: p.msgId, icon: p.icon, at: interactedAt(ev, p.timestamp) });
+        });
+        return;
       } else if (p.kind === 'follow') {
         const userKey = opts.userKey(p.userId);
         await finish(ev, async (q) => {

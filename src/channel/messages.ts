@@ -3,11 +3,12 @@
 import type { Lang } from '../answer/types.js';
 
 export const WELCOME_TEXT =
-  'Xin chào! Đây là trợ lý tự động của UBND xã Châu Tiến (Nghệ An). ' +
+  'Xin chào! Đây là trợ lý tự động (AI) của UBND xã Châu Tiến (Nghệ An). ' +
   'Bạn có thể hỏi về thông tin của xã, du lịch (Hang Bua, lễ hội, nghề truyền thống), ' +
   'biên giới, biển đảo, quyền con người và các hoạt động đối ngoại. ' +
   'Câu trả lời dựa trên tài liệu chính thức và có ghi nguồn; trợ lý không tư vấn hồ sơ cá nhân.\n' +
   'Cần gặp cán bộ, bạn vui lòng liên hệ trực tiếp Văn phòng HĐND và UBND xã Châu Tiến trong giờ hành chính.\n' +
+  'Câu hỏi được lưu không kèm tên để cải thiện trả lời; muốn xóa, nhắn "xóa dữ liệu".\n' +
   'Hello! You can also ask in English.';
 
 const NON_TEXT: Record<Lang, string> = {

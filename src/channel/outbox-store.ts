@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/types.js';
 import { splitMessage } from './splitter.js';
 
-export type OutboxPurpose = 'reply' | 'welcome' | 'note' | 'rate_limit' | 'alert';
+export type OutboxPurpose = 'reply' | 'welcome' | 'note' | 'rate_limit' | 'alert' | 'staff_reply' | 'asker_notice' | 'data_request';
 
 export interface OutboundMessage {
   id: string;
@@ -159,6 +159,22 @@ export async function markDead(q: Queryable, id: string, error: string): Promise
 export async function releaseAllSending(q: Queryable): Promise<number> {
   const r = await q.query(`UPDATE outbox_message SET status = 'pending', claimed_until = NULL, updated_at = now() WHERE status = 'sending' RETURNING id`);
   return r.rows.length;
+}
+
+/**
+ * Did our outbox send this message? An `oa_send_*` echo names Zalo's message id, which the sender
+ * stores on success; an echo can also arrive before that write commits, so a message with the same
+ * text to the same user in the last ten minutes counts as ours too.
+ */
+export async function sentByOutbox(q: Queryable, e: { msgId: string; recipientId: string; text: string | null }): Promise<boolean> {
+  const r = await q.query(
+    `SELECT 1 FROM outbox_message
+     WHERE zalo_message_id = $1
+        OR ($3::text IS NOT NULL AND recipient_id = $2 AND text = $3 AND created_at > now() - interval '10 minutes')
+     LIMIT 1`,
+    [e.msgId, e.recipientId, e.text],
+  );
+  return r.rows.length > 0;
 }
 
 /** Dashboard: dead messages, and messages still retrying after `struggling` attempts, newest first. */

@@ -7,6 +7,7 @@ import type { DeliveryAdmin } from '../admin/sources.js';
 import type { AnswerPipeline } from '../answer/types.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/types.js';
+import type { PeopleLoop } from '../loop/people-loop.js';
 import type { QuestionRecorder, StaffAlertSink } from '../insights/types.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -73,6 +74,8 @@ export interface ZaloChannelDeps {
   /** Getters: the answer pipeline and the recorder may be wired after the channel. */
   pipeline: () => AnswerPipeline;
   recorder?: () => QuestionRecorder;
+  /** People in the loop (src/loop), wired after the channel; null until it is prepared. */
+  loop?: () => PeopleLoop | null;
   /** Tests: a client against a fake, or other timings. */
   client?: ZaloOaClient;
   backoff?: BackoffOptions;
@@ -89,6 +92,8 @@ export interface ZaloChannel {
   alerts: StaffAlertSink;
   /** For the dashboard banner: is the OA sending, how much is held, open channel alerts. */
   channelStatus(): Promise<ChannelStatus>;
+  /** The keyed hash of a Zalo user id that channel tables use (after prepare()). */
+  userKey(userId: string): string;
   /** Before readiness: seed tokens from env, key for user state, release leases of a dead owner. */
   prepare(): Promise<void>;
 }
@@ -165,6 +170,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     quoteReplies: config.ZALO_QUOTE_REPLIES,
     backoff: deps.backoff,
     onEnqueued: () => sender.wakeup.wake(),
+    loop: deps.loop,
   });
   const webhook = zaloWebhook({
     db,
@@ -212,6 +218,10 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     delivery,
     alerts: zaloStaff,
     channelStatus,
+    userKey: (id) => {
+      if (!userKey) throw new Error('zalo channel used before prepare()');
+      return userKey(id);
+    },
     async prepare() {
       userKey = await loadUserKey(db);
       if (await tokens.seedFromEnv({ accessToken: config.ZALO_ACCESS_TOKEN, refreshToken: config.ZALO_REFRESH_TOKEN })) {

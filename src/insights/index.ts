@@ -10,9 +10,10 @@ import type { Metrics } from '../metrics.js';
 import { createInsightsAdmin } from './admin.js';
 import { systemClock, type Clock } from './clock.js';
 import { createFlagEvaluator, DEFAULT_BASELINE, type FlagEvaluator, type FlagRules } from './flags.js';
-import { createPseudonymizer } from './pseudonym.js';
+import { createPseudonymizer, type Pseudonymizer } from './pseudonym.js';
 import { createQuestionRecorder } from './question-log.js';
 import { retentionTask } from './retention.js';
+import { periodicTask } from '../tasks.js';
 import type { QuestionRecorder, StaffAlertSink } from './types.js';
 import { createWebhookAlertSender, webhookAlertSink } from './webhook-alerts.js';
 import type { InsightsAdmin } from '../admin/sources.js';
@@ -29,6 +30,8 @@ export interface InsightsDeps {
 
 export interface Insights {
   recorder: QuestionRecorder;
+  /** Keyed pseudonyms of user ids (rotating), also used to find one person's rows on request. */
+  pseudonyms: Pseudonymizer;
   admin: InsightsAdmin;
   flags: FlagEvaluator;
   /** Start-up step: make sure the pseudonym key exists before the first question. */
@@ -90,7 +93,7 @@ export function createInsights(deps: InsightsDeps): Insights {
       log.warn({ flagId: f.id, misconceptionId: f.misconceptionId, reason: f.reason, users24h: f.counts.users24h, users7d: f.counts.users7d }, 'recurring misconception flagged');
     },
   });
-  const pseudonyms = createPseudonymizer({ secret: config.PSEUDONYM_SECRET });
+  const pseudonyms = createPseudonymizer({ secret: config.PSEUDONYM_SECRET, rotationDays: config.PSEUDONYM_ROTATION_DAYS });
   const recorder = createQuestionRecorder({
     pseudonyms, flags, clock,
     onRecorded: (rec) => recorded.inc({ channel: rec.channel, outcome: rec.result.outcome }),
@@ -105,6 +108,7 @@ export function createInsights(deps: InsightsDeps): Insights {
 
   return {
     recorder,
+    pseudonyms,
     admin,
     flags,
     prepare: () => pseudonyms.warm(db),
@@ -117,27 +121,3 @@ export function lowConfidenceThreshold(config: Config): number {
   return Math.min(1, config.ANSWER_MIN_CONFIDENCE + 0.15);
 }
 
-function periodicTask(name: string, everyMs: number, fn: () => Promise<void>, log: Logger): BackgroundTask {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    if (running) return;
-    running = fn()
-      .catch((err: unknown) => log.error({ err, task: name }, 'periodic task failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  return {
-    name,
-    start() {
-      run();
-      timer = setInterval(run, everyMs);
-      timer.unref?.();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-    },
-  };
-}

@@ -7,7 +7,7 @@ import { localDay, systemClock, type Clock } from './clock.js';
 import type { FlagEvaluator } from './flags.js';
 import type { Pseudonymizer } from './pseudonym.js';
 import { redactPii } from './redact.js';
-import type { QuestionRecord, QuestionRecorder } from './types.js';
+import type { QuestionRecord, QuestionRecorder, RecordedQuestion } from './types.js';
 
 export interface RecorderDeps {
   pseudonyms: Pseudonymizer;
@@ -21,25 +21,25 @@ export interface RecorderDeps {
 export function createQuestionRecorder(deps: RecorderDeps): QuestionRecorder {
   const clock = deps.clock ?? systemClock;
   return {
-    async record(q: Queryable, rec: QuestionRecord): Promise<void> {
+    async record(q: Queryable, rec: QuestionRecord): Promise<RecordedQuestion> {
       const r = rec.result;
       const askedAt = rec.askedAt ?? clock.now();
-      const pseudonym = rec.userId ? await deps.pseudonyms.pseudonym(q, rec.userId) : null;
+      const pseudonym = rec.userId ? await deps.pseudonyms.pseudonym(q, rec.userId, askedAt) : null;
       // Redacted from the normalised text (NFKC, invisible characters removed), and the folded
       // column is folded from that same redacted text: a number hidden with a zero-width space or
       // typed in fullwidth digits can reach neither column. Then capped (QUESTION_TEXT_LIMIT).
       const question = capText(redactPii(r.question ?? ''));
       const answer = capText(redactPii(r.answer ?? ''));
       const misconceptionId = r.misconception?.id ?? null;
-      await q.query(
+      const inserted = await q.query<{ id: string }>(
         `INSERT INTO question_log (asked_at, channel, user_pseudonym, lang, outcome, topic, sources, misconception_id,
-                                   confidence, latency_ms, question_text, question_folded, answer_text)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13)`,
+                                   confidence, latency_ms, question_text, question_folded, answer_text, held_for_staff)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
         [
           askedAt, rec.channel, pseudonym, r.lang, r.outcome, r.topic ?? null,
           JSON.stringify((r.sources ?? []).map((s) => ({ id: s.id, title: s.title }))),
           misconceptionId, clamp01(r.confidence), Math.max(0, Math.round(r.latencyMs ?? 0)),
-          question, foldNormalized(question), answer,
+          question, foldNormalized(question), rec.heldForStaff ? null : answer, rec.heldForStaff === true,
         ],
       );
       await q.query(
@@ -55,6 +55,7 @@ export function createQuestionRecorder(deps: RecorderDeps): QuestionRecorder {
         ]);
       }
       deps.onRecorded?.(rec);
+      return { id: Number(inserted.rows[0]!.id), pseudonym };
     },
 
     async afterCommit(rec: QuestionRecord): Promise<void> {

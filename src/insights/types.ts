@@ -12,11 +12,19 @@ export interface QuestionRecord {
   userId: string | null;
   result: AnswerResult;
   askedAt?: Date;
+  /** The bot did not send its answer because a person has taken the conversation over. */
+  heldForStaff?: boolean;
+}
+
+/** The question_log row a record call wrote (for reply links and staff replies). */
+export interface RecordedQuestion {
+  id: number;
+  pseudonym: string | null;
 }
 
 export interface QuestionRecorder {
   /** Insert one question_log row (PII redacted, user pseudonymised) using the given transaction. */
-  record(q: Queryable, rec: QuestionRecord): Promise<void>;
+  record(q: Queryable, rec: QuestionRecord): Promise<RecordedQuestion | void>;
   /** Called after the transaction committed: evaluates recurring-misconception flags, etc. */
   afterCommit?(rec: QuestionRecord): Promise<void>;
 }

@@ -65,7 +65,7 @@ describe.each(DB_KINDS)('zalo webhook (%s)', (kind) => {
     expect(h.pipeline.calls.filter((c) => c.q === ev.message.text)).toHaveLength(1);
   });
 
-  it('welcomes a follower, notes a sticker, and never replies to echoes, receipts, unfollows or unknown events', async () => {
+  it('welcomes a follower, notes a sticker, and never replies to echoes, receipts, unfollows or misshapen events', async () => {
     const uf = userId(10), us = userId(11), ue = userId(12), uu = userId(13), ux = userId(14);
     expect(await postEvent(h.base, followEvent(uf))).toBe(200);
     expect(await postEvent(h.base, mediaEvent(us, 'sticker'))).toBe(200);
@@ -85,10 +85,12 @@ describe.each(DB_KINDS)('zalo webhook (%s)', (kind) => {
       `SELECT event_name, payload FROM inbound_event WHERE status = 'ignored' ORDER BY event_name`,
     );
     expect(ignored.rows).toEqual([
-      { event_name: 'oa_send_text', payload: null },
       { event_name: 'unfollow', payload: null },
       { event_name: 'user_reacted_message', payload: null },
     ]);
+    // An echo is processed (it may mean an officer is answering: src/loop), never answered.
+    const echo = await h.tdb.db.query<{ status: string; payload: unknown }>(`SELECT status, payload FROM inbound_event WHERE event_name = 'oa_send_text'`);
+    expect(echo.rows).toEqual([{ status: 'done', payload: null }]);
   });
 
   it('answers a user flooding the OA once per message up to the limit, then one notice, then nothing', async () => {

@@ -36,9 +36,11 @@ describe('zalo event classification', () => {
     expect(classifyEvent(u, raw(u))).toMatchObject({ disposition: 'ignore', reason: 'unfollow' });
   });
 
-  it('ignores echoes of our own sends and receipts, keyed so retries stay one row', () => {
+  it('keeps echoes (an officer may be answering) and ignores receipts, keyed so retries stay one row', () => {
     const echo = { ...base, event_name: 'oa_send_text', sender: { id: '4120009988776655443' }, recipient: { id: UID }, message: { msg_id: 'sent-1', text: 'x' } };
-    expect(classifyEvent(echo, raw(echo))).toMatchObject({ disposition: 'ignore', reason: 'echo', key: 'ignored:oa_send_text:sent-1' });
+    expect(classifyEvent(echo, raw(echo))).toMatchObject({ disposition: 'process', key: 'echo:sent-1', payload: { kind: 'echo', userId: UID, msgId: 'sent-1', text: 'x', adminId: null } });
+    const byAdmin = { ...echo, sender: { id: '4120009988776655443', admin_id: '5512345678901234567' }, message: { msg_id: 'typed-1', text: 'Dạ' } };
+    expect(classifyEvent(byAdmin, raw(byAdmin))).toMatchObject({ disposition: 'process', payload: { kind: 'echo', adminId: '5512345678901234567' } });
     const got = { ...echo, event_name: 'user_received_message', message: { msg_id: 'sent-1' } };
     expect(classifyEvent(got, raw(got))).toMatchObject({ disposition: 'ignore', reason: 'receipt' });
     const seen = { ...echo, event_name: 'user_seen_message', message: { msg_ids: ['a', 'b'] } };
@@ -48,8 +50,12 @@ describe('zalo event classification', () => {
   });
 
   it('records unknown events and misshapen known ones as ignored', () => {
-    const unknown = { ...base, event_name: 'user_reacted_message', sender: { id: UID } };
+    const unknown = { ...base, event_name: 'user_feedback', sender: { id: UID } };
     expect(classifyEvent(unknown, raw(unknown))).toMatchObject({ disposition: 'ignore', reason: 'unknown' });
+    const reaction = { ...base, event_name: 'user_reacted_message', sender: { id: UID }, message: { msg_id: 'our-1', react_icon: '/-heart' } };
+    expect(classifyEvent(reaction, raw(reaction))).toMatchObject({ disposition: 'process', payload: { kind: 'reaction', userId: UID, msgId: 'our-1', icon: '/-heart' } });
+    const noMessage = { ...base, event_name: 'user_reacted_message', sender: { id: UID } };
+    expect(classifyEvent(noMessage, raw(noMessage))).toMatchObject({ disposition: 'ignore', reason: 'invalid' });
     const noSender = { ...base, event_name: 'user_send_text', message: { msg_id: 'm2', text: 'hi' } };
     expect(classifyEvent(noSender, raw(noSender))).toMatchObject({ disposition: 'ignore', reason: 'invalid' });
     const unsafeId = { ...base, event_name: 'user_send_text', sender: { id: 2 ** 60 }, message: { msg_id: 'm3', text: 'hi' } };

@@ -33,6 +33,9 @@ export const OK_MESSAGES: Record<string, string> = {
   'reindex-running': 'Việc cập nhật dữ liệu cho trợ lý đang chạy.',
   'draft-saved': 'Đã lưu câu hỏi thường gặp; trợ lý dùng được ngay.',
   retried: 'Đã đưa lại vào hàng đợi gửi.',
+  'reply-queued': 'Đã gửi trả lời vào hàng đợi; trợ lý tạm dừng với người này.',
+  'reply-not-possible': 'Không gửi được: đã quá thời hạn trả lời của Zalo.',
+  resumed: 'Đã trả cuộc trò chuyện lại cho trợ lý.',
 };
 
 export function flashFromQuery(query: unknown): { kind: 'ok'; text: string } | null {

@@ -89,7 +89,7 @@ export function questionRowHtml(req: FastifyRequest, r: QuestionRow): SafeHtml {
   return html`<tr class="q-row" id="q-${r.id}" data-question-id="${r.id}">
     <td class="main"><span class="citizen">${r.question ?? '(đã xóa theo thời hạn lưu trữ)'}</span>
       ${r.answer ? html`<details><summary>Câu trả lời</summary><pre class="zalo">${r.answer}</pre>${r.sources.length ? html`<p class="muted">Nguồn: ${r.sources.map((s) => s.title).join('; ')}</p>` : ''}</details>` : ''}
-      <div class="row-actions">${unanswered && r.question && can(req, 'editor') ? html`<a class="button" href="/admin/faq/new?question=${r.id}">Soạn câu hỏi thường gặp</a>` : ''}</div>
+      <div class="row-actions">${unanswered && r.question && can(req, 'editor') ? html`<a class="button" href="/admin/faq/new?question=${r.id}">Soạn câu hỏi thường gặp</a>` : ''}${r.channel === 'zalo' && can(req, 'editor') ? html`<a class="button" href="/admin/questions/${r.id}/reply">Trả lời người hỏi</a>` : ''}</div>
     </td>
     <td class="nowrap inline-sm" data-label="Lúc">${formatDateTime(r.askedAt)}</td>
     <td class="inline-sm" data-label="Kết quả"><span class="badge badge-${r.outcome}">${label(OUTCOME_LABEL, r.outcome)}</span></td>
