@@ -80,7 +80,7 @@ async function measure(kind: DbKind, db: Db): Promise<RunResult> {
 }
 
 /** Baseline: MiniSearch (BM25, default tokenizer, accented text) over the same units; answer = top unit's answer text. */
-async function baseline(): Promise<Map<string, string>> {
+async function baseline(): Promise<{ answers: Map<string, string>; latencies: number[] }> {
   const t = await createTestDb('pglite');
   try {
     const config = testConfig({ KNOWLEDGE_DIR: path.join(root, 'knowledge') });
@@ -90,13 +90,17 @@ async function baseline(): Promise<Map<string, string>> {
     const ms = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], storeFields: [] });
     ms.addAll(units.map((u, id) => ({ id, text: [u.doc.title, u.section, u.text].filter(Boolean).join('\n') })));
     const out = new Map<string, string>();
+    const latencies: number[] = [];
+    for (const q of questions.slice(0, 30)) ms.search(q.q); // warm-up, as for the pipeline
     for (const q of questions) {
+      const s = performance.now();
       const hit = ms.search(q.q)[0];
+      latencies.push(performance.now() - s);
       if (!hit) continue;
       const u = units[hit.id as number]!;
       out.set(q.id, u.doc.kind === 'faq' ? (q.lang === 'en' && u.doc.meta.answerEn ? u.doc.meta.answerEn : u.doc.body) : u.text);
     }
-    return out;
+    return { answers: out, latencies };
   } finally {
     await t.drop();
   }
@@ -120,7 +124,7 @@ const serviceRssMb = mem.maxRssMb ?? NaN;
 const styles = ['accented', 'plain', 'shorthand', 'english'];
 const runs: RunResult[] = [];
 for (const k of kinds) runs.push(await runOn(k));
-const base = await baseline();
+const { answers: base, latencies: baseLatencies } = await baseline();
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
 const facts = questions.filter((q) => q.kind === 'fact');
@@ -154,6 +158,18 @@ row(['---', '---:', '---:', '---:', '---:', '---:']);
 for (const r of runs) {
   row([r.kind === 'pglite' ? 'embedded (PGlite)' : 'PostgreSQL', `${(r.ingestMs / 1000).toFixed(1)} s`, `${(r.loadMs / 1000).toFixed(2)} s`, percentile(r.latencies, 50).toFixed(1), percentile(r.latencies, 99).toFixed(1), Math.max(...r.latencies).toFixed(1)]);
 }
+row(['baseline: MiniSearch BM25 lookup only (same run)', '–', '–', percentile(baseLatencies, 50).toFixed(2), percentile(baseLatencies, 99).toFixed(2), Math.max(...baseLatencies).toFixed(2)]);
+lines.push('', 'Time per pipeline step (embedded run; from each answer\'s trace):', '');
+row(['step', 'p50 ms', 'p99 ms']);
+row(['---', '---:', '---:']);
+const stepTimes = new Map<string, number[]>();
+for (const r of runs[0]!.results.values()) for (const t of r.trace ?? []) {
+  const name = t.step.replace(/#\d+$/, '');
+  const xs = stepTimes.get(name) ?? [];
+  xs.push(t.ms ?? 0);
+  stepTimes.set(name, xs);
+}
+for (const [name, xs] of stepTimes) row([name, percentile(xs, 50).toFixed(2), percentile(xs, 99).toFixed(2)]);
 lines.push(
   '',
   `Peak RSS of one embedded service (PGlite + full knowledge index, every question answered; separate process): ${serviceRssMb.toFixed(0)} MB` +

@@ -76,6 +76,7 @@ const EntitiesFile = z.object({ entities: z.array(EntitySchema).min(1) });
 
 const ValueKind = z.enum(['date', 'time', 'number', 'quantity', 'place', 'person', 'none']);
 export const ANSWER_TYPES = ['how_long', 'when', 'hours', 'how_many', 'who', 'where', 'why', 'how_to', 'papers', 'what_is', 'yesno'] as const;
+const CommuneTime = z.object({ accented: phrases, unaccented: phrases, not: phrases, phrases });
 const QuestionWordsFile = z.object({
   fillers: wordBlock,
   accented_fillers: wordBlock,
@@ -86,6 +87,8 @@ const QuestionWordsFile = z.object({
   time_words: z.object({ this_year: phrases, next_year: phrases, last_year: phrases, upcoming: phrases }),
   follow_up: z.object({ openers: phrases, closers: phrases, pronouns: phrases }),
   parts: z.object({ max: z.number().int().min(1).max(5), joiners: phrases }),
+  title_words: wordBlock,
+  commune_time: z.object({ former: CommuneTime, current: CommuneTime }),
 });
 
 const LanguageFile = z.object({ english_words: wordBlock, neutral: phrases });

@@ -4,7 +4,7 @@ import { sentences } from '../knowledge/chunk.js';
 import { fold, hasDiacritics } from '../text/normalize.js';
 import type { IndexedDocument, IndexedUnit } from '../retrieval/knowledge-index.js';
 import { documentTerms, type QueryAnalysis } from '../text/terms.js';
-import type { Lexicon } from '../text/lexicon.js';
+import type { CommuneTimeWords, Lexicon } from '../text/lexicon.js';
 import type { Lang } from './types.js';
 
 const MAX_PASSAGE_CHARS = 600;
@@ -92,15 +92,23 @@ export function saysNotPublished(text: string, lex: Lexicon): boolean {
  * that lead answers a question about the former commune, not this one.
  */
 export function notPublishedForCurrent(normalizedQuestion: string, text: string, lex: Lexicon): string | null {
-  if (!asksAboutCurrent(normalizedQuestion) || asksAboutFormer(normalizedQuestion)) return null;
+  if (!asksAboutCurrent(normalizedQuestion, lex) || asksAboutFormer(normalizedQuestion, lex)) return null;
   return sentences(text).find((s) => notPublished(s, lex))?.trim() ?? null;
 }
 
-export function asksAboutCurrent(normalized: string): boolean {
-  if (/(?<!\p{L})mới(?!\p{L})/u.test(normalized)) return true;
-  const f = fold(normalized);
-  if (!hasDiacritics(normalized) && /\bmoi\b/.test(f)) return true;
-  return /\b(hien nay|hien tai|bay gio|sau (khi )?(sap nhap|sap xep)|now|currently|current|new commune|today)\b/.test(f);
+export function asksAboutCurrent(normalized: string, lex: Lexicon): boolean {
+  return asksAbout(normalized, lex.communeTime.current);
+}
+
+/** Does the question name a time of the commune (knowledge/_assistant/question-words.yml `commune_time`)? */
+function asksAbout(normalized: string, w: CommuneTimeWords): boolean {
+  const lower = normalized.toLowerCase();
+  if (w.accented.some((x) => new RegExp(`(?<!\\p{L})${x}(?!\\p{L})`, 'u').test(lower))) return true;
+  let f = ` ${fold(lower).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  if (w.phrases.some((p) => f.includes(p))) return true;
+  if (hasDiacritics(normalized)) return false;
+  for (const x of w.not) f = f.split(x).join(' ');
+  return w.unaccented.some((x) => f.includes(x));
 }
 
 /**
@@ -119,14 +127,9 @@ export function notPublishedSentence(text: string, numbers: readonly string[], l
   return null;
 }
 
-/**
- * The question is about the former commune / the time before the 2025 merger. Unaccented "cu" is
- * also "cụ" (cụ thể = exact), so "cu the" does not count.
- */
-export function asksAboutFormer(normalized: string): boolean {
-  if (/(?<!\p{L})cũ(?!\p{L})/u.test(normalized)) return true;
-  if (!hasDiacritics(normalized) && /\bcu\b(?! the\b)/.test(normalized)) return true;
-  return /\b(truoc (khi )?(sap nhap|sap xep|nhap|2025|thang 7)|former|old|previous|before (the )?(merger|2025|july))\b/.test(fold(normalized));
+/** The question is about the former commune / the time before the 2025 merger. */
+export function asksAboutFormer(normalized: string, lex: Lexicon): boolean {
+  return asksAbout(normalized, lex.communeTime.former);
 }
 
 /**

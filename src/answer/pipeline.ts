@@ -93,7 +93,10 @@ export interface Draft {
 }
 
 export interface PartState {
+  /** The part as answered (follow-up resolved, subject carried over, the meant year added). */
   text: string;
+  /** The part before the year was added (remembered for the next message's follow-up). */
+  asked: string;
   q: QueryAnalysis;
   type: AnswerType | null;
   entities: NamedEntity[];
@@ -186,36 +189,42 @@ function initialState(deps: PipelineDeps, question: string, ctx: AnswerContext):
 async function run(state: State): Promise<Omit<AnswerResult, 'question' | 'latencyMs'>> {
   let decided = false;
   for (const step of MESSAGE_STEPS) {
+    const t = performance.now();
     const r = await step.run(state, state);
+    const ms = since(t);
     if (r && r.final) {
-      state.trace.push({ step: step.name, decision: 'final', note: r.note });
+      state.trace.push({ step: step.name, decision: 'final', note: r.note, ms });
       state.draft = r.final;
       decided = true;
       break;
     }
-    state.trace.push({ step: step.name, decision: 'continue', note: r?.note });
+    state.trace.push({ step: step.name, decision: 'continue', note: r?.note, ms });
   }
   if (!decided) {
     for (const [i, part] of state.parts.entries()) {
       const label = state.parts.length > 1 ? `#${i + 1}` : '';
       for (const step of PART_STEPS) {
+        const t = performance.now();
         const r = await step.run(part, state);
         if (r && r.final) {
-          state.trace.push({ step: `${step.name}${label}`, decision: 'final', note: r.note });
+          state.trace.push({ step: `${step.name}${label}`, decision: 'final', note: r.note, ms: since(t) });
           part.draft = r.final;
           break;
         }
-        state.trace.push({ step: `${step.name}${label}`, decision: 'continue', note: r?.note });
+        state.trace.push({ step: `${step.name}${label}`, decision: 'continue', note: r?.note, ms: since(t) });
       }
     }
     state.draft = combineParts(state);
   }
   for (const step of LAST_STEPS) {
+    const t = performance.now();
     const r = await step.run(state, state);
-    state.trace.push({ step: step.name, decision: step === LAST_STEPS[LAST_STEPS.length - 1] ? 'final' : 'continue', note: r?.note });
+    state.trace.push({ step: step.name, decision: step === LAST_STEPS[LAST_STEPS.length - 1] ? 'final' : 'continue', note: r?.note, ms: since(t) });
   }
   return state.result!;
 }
+
+const since = (t: number) => Math.round((performance.now() - t) * 100) / 100;
 
 /** One reply for a multi-part message: each part's answer in turn, unknown parts named. */
 function combineParts(state: State): Draft {

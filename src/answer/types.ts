@@ -53,6 +53,8 @@ export interface TraceStep {
   decision: 'continue' | 'final';
   /** Why, in a few words (for staff and developers; never sent to citizens). */
   note?: string;
+  /** Time the step took, in milliseconds. */
+  ms?: number;
 }
 
 /** What the answer engine remembers between one user's messages. Opaque to callers; small JSON. */

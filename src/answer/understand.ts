@@ -4,7 +4,8 @@
 // and entities.yml through the lexicon.
 import type { AnswerTypeName, ValueKindName } from './assistant-data.js';
 import { findEntities, type CompiledEntity, type Lexicon } from '../text/lexicon.js';
-import { fold, normalize, safeNFC, words } from '../text/normalize.js';
+import { normalize, safeNFC, words } from '../text/normalize.js';
+import { foldedText } from '../text/keys.js';
 
 export interface AnswerType {
   type: AnswerTypeName;
@@ -20,7 +21,7 @@ export interface NamedEntity {
 }
 
 const pad = (s: string) => ` ${s} `;
-const folded = (text: string) => fold(normalize(text));
+const folded = foldedText;
 
 /** The answer type of a question (null: no question word: a statement, a topic, a bare noun phrase). */
 export function answerTypeOf(lex: Lexicon, text: string): AnswerType | null {
@@ -99,21 +100,40 @@ export function followUpShape(lex: Lexicon, text: string): FollowUpShape {
 }
 
 /**
- * The last question with this message's entities swapped in: "Lãnh hải rộng bao nhiêu?" +
- * "còn vùng đặc quyền kinh tế thì sao?" → "vùng đặc quyền kinh tế rộng bao nhiêu". An entity of a
- * class the last question did not name is added.
+ * The last question with this message's entities in place of the ones it was about: "Lãnh hải rộng
+ * bao nhiêu?" + "còn vùng đặc quyền kinh tế thì sao?" → "vùng đặc quyền kinh tế rộng bao nhiêu". A new
+ * entity replaces the last question's entity of its class (the last one named, when there are
+ * several), else the last question's main (non-home) entity: the follow-up moves the question to
+ * another thing, it does not ask about both.
  */
 export function substituteEntities(lex: Lexicon, lastQuestion: string, next: NamedEntity[]): string {
   let q = pad(folded(lastQuestion));
-  const last = entitiesIn(lex, lastQuestion);
+  const last = entitiesIn(lex, lastQuestion).filter((l) => l.alias);
+  const replaced = new Set<string>();
   const added: string[] = [];
+  const lastPos = (e: NamedEntity) => q.lastIndexOf(pad(e.alias));
   for (const e of next) {
-    const same = last.find((l) => l.cls === e.cls && l.id !== e.id && l.alias);
-    const name = entityName(lex.entityById.get(e.id), 'vi');
-    if (same) q = q.split(pad(same.alias)).join(pad(folded(name)));
-    else if (!last.some((l) => l.id === e.id)) added.push(folded(name));
+    if (last.some((l) => l.id === e.id)) continue;
+    const name = folded(entityName(lex.entityById.get(e.id), 'vi'));
+    const free = last.filter((l) => !replaced.has(l.id) && q.includes(pad(l.alias)));
+    const sameClass = free.filter((l) => l.cls === e.cls).sort((a, b) => lastPos(b) - lastPos(a));
+    const main = free.filter((l) => !l.home).sort((a, b) => lastPos(b) - lastPos(a));
+    const target = sameClass[0] ?? main[0];
+    if (target) {
+      q = q.split(pad(target.alias)).join(pad(name));
+      replaced.add(target.id);
+    } else added.push(name);
   }
   return `${q.trim()} ${added.join(' ')}`.trim();
+}
+
+/** The message without its follow-up openers and closers ("còn … thì sao"). */
+export function withoutFollowUpWords(lex: Lexicon, text: string): string {
+  let f = pad(folded(text));
+  const fu = lex.data.questionWords.follow_up;
+  for (const p of [...fu.openers].map((x) => pad(folded(x))).sort((a, b) => b.length - a.length)) if (f.startsWith(p)) f = ` ${f.slice(p.length)}`;
+  for (const p of [...fu.closers].map((x) => pad(folded(x))).sort((a, b) => b.length - a.length)) if (f.endsWith(p)) f = `${f.slice(0, f.length - p.length)} `;
+  return f.trim();
 }
 
 export function entityName(e: CompiledEntity | undefined, lang: 'vi' | 'en'): string {

@@ -4,6 +4,7 @@
 // they hold for questions nobody wrote down.
 import type { ValueKindName } from './assistant-data.js';
 import { fold } from '../text/normalize.js';
+import { defaultLexicon } from '../text/lexicon.js';
 
 const MONTHS_EN = '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)';
 const DATE = new RegExp(
@@ -24,11 +25,13 @@ const NUMBER_WORDS = /\b(mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|tram|nghin|
 const QUANTITY =
   /\d[\d.,]*\s*(km2|km²|km|kilomet|ki lo met|m2|m²|m\b|met|mét|ha\b|hecta|hai ly|hai li|nautical|miles?|dam|nm\b|nam|years?|thang|months?|tuan|weeks?|ngay|days?|gio|hours?|phut|minutes?|%|phan tram|percent|dong|vnd|nghin|trieu)/;
 
-// Capitalised words that open titles and bodies, not names (a closed grammatical class of titles).
-const TITLE_WORDS = new Set(['pho', 'chu', 'tich', 'bi', 'thu', 'giam', 'doc', 'truong', 'ubnd', 'hdnd', 'uy', 'ban', 'nhan', 'dan', 'xa', 'phong', 'so', 'bo', 'the', 'president', 'chairman', 'vice', 'secretary', 'director', 'head', 'of', 'people', 'committee', 'commune']);
 
-/** True when the text holds a value of that kind (folded matching; the raw text for names). */
-export function holdsValue(kind: ValueKindName, text: string): boolean {
+/**
+ * True when the text holds a value of that kind (folded matching; the raw text for names).
+ * `titleWords`: folded words of titles and offices (knowledge/_assistant/question-words.yml), which
+ * do not make a capitalised run a person's name.
+ */
+export function holdsValue(kind: ValueKindName, text: string, titleWords: ReadonlySet<string> = defaultLexicon().titleWords): boolean {
   if (kind === 'none') return true;
   const f = fold(text).toLowerCase();
   switch (kind) {
@@ -44,7 +47,7 @@ export function holdsValue(kind: ValueKindName, text: string): boolean {
       // a name of two or more capitalised words that is not only a title ("Phó Chủ tịch UBND")
       // or a capitalised name after a personal title ("ông Sầm Thanh Hoài", "Mr Hoài"); place names are mostly two words
       return (
-        properNames(text).some((n) => n.split(' ').filter((w) => !TITLE_WORDS.has(fold(w).toLowerCase())).length >= 3) ||
+        properNames(text).some((n) => n.split(' ').filter((w) => !titleWords.has(fold(w).toLowerCase())).length >= 3) ||
         /(^|[^\p{L}])(ông|bà|Mr|Mrs|Ms|đồng chí|đ\/c)\.?\s+\p{Lu}/u.test(text)
       );
     case 'place':

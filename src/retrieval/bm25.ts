@@ -41,8 +41,15 @@ export class Bm25Index {
     }
     this.unitTerms.push(tf);
     this.lengths.push(terms.length);
-    this.avgLength = this.lengths.reduce((a, b) => a + b, 0) / this.lengths.length || 1;
+    this.totalLength += terms.length;
+    this.avgLength = this.totalLength / this.lengths.length || 1;
+    this.lengthNorm = null;
   }
+
+  private totalLength = 0;
+  /** k1·(1 − b + b·len/avg) per unit, computed once the index is complete (first search). */
+  private lengthNorm: Float64Array | null = null;
+  private scratch: Float64Array | null = null;
 
   get size(): number {
     return this.unitTerms.length;
@@ -62,6 +69,15 @@ export class Bm25Index {
     return id === undefined ? 0 : this.postings[id]!.units.length;
   }
 
+  /** The term's id (undefined when the corpus never uses it), for hasId in loops. */
+  termId(term: string): number | undefined {
+    return this.termIds.get(term);
+  }
+
+  hasId(unit: number, id: number | undefined): boolean {
+    return id !== undefined && (this.unitTerms[unit]?.has(id) ?? false);
+  }
+
   /** True when unit `unit` contains `term`. */
   has(unit: number, term: string): boolean {
     const id = this.termIds.get(term);
@@ -70,7 +86,12 @@ export class Bm25Index {
 
   /** Scores every unit that shares a term with the query; best first, at most `limit`. */
   search(query: WeightedTerm[], limit: number, filter?: (unit: number) => boolean): Bm25Hit[] {
-    const scores = new Map<number, number>();
+    const n = this.unitTerms.length;
+    if (!this.lengthNorm) this.lengthNorm = Float64Array.from(this.lengths, (len) => K1 * (1 - B + (B * len) / this.avgLength));
+    if (!this.scratch || this.scratch.length !== n) this.scratch = new Float64Array(n);
+    const norms = this.lengthNorm;
+    const scores = this.scratch;
+    const touched: number[] = [];
     for (const { term, weight } of query) {
       const id = this.termIds.get(term);
       if (id === undefined) continue;
@@ -79,13 +100,27 @@ export class Bm25Index {
       for (let i = 0; i < p.units.length; i++) {
         const u = p.units[i]!;
         const tf = p.tfs[i]!;
-        const norm = tf + K1 * (1 - B + (B * this.lengths[u]!) / this.avgLength);
-        scores.set(u, (scores.get(u) ?? 0) + (idf * tf * (K1 + 1)) / norm);
+        if (scores[u] === 0) touched.push(u);
+        scores[u]! += (idf * tf * (K1 + 1)) / (tf + norms[u]!);
       }
     }
     const hits: Bm25Hit[] = [];
-    for (const [unit, score] of scores) if (!filter || filter(unit)) hits.push({ unit, score });
-    hits.sort((a, b) => b.score - a.score || a.unit - b.unit);
-    return hits.slice(0, limit);
+    for (const u of touched) {
+      const score = scores[u]!;
+      scores[u] = 0;
+      if (score === 0) continue;
+      if (filter && !filter(u)) continue;
+      // keep the best `limit` (score, then unit order), without sorting every touched unit
+      if (hits.length === limit) {
+        const worst = hits[hits.length - 1]!;
+        if (score < worst.score || (score === worst.score && u > worst.unit)) continue;
+      }
+      let j = hits.length;
+      while (j > 0 && (hits[j - 1]!.score < score || (hits[j - 1]!.score === score && hits[j - 1]!.unit > u))) j--;
+      hits.splice(j, 0, { unit: u, score });
+      if (hits.length > limit) hits.pop();
+    }
+    return hits;
   }
+
 }

@@ -147,19 +147,38 @@ export class KnowledgeIndex {
 
   /** In-memory exact cosine search (the vectors are unit length). */
   memorySearcher(): DenseSearcher {
+    // one flat matrix, built once per engine; the local hashed query vector is sparse (a few dozen
+    // non-zero dimensions out of 384), so the dot products run over its non-zeros only
+    const n = this.units.length;
+    const dims = n ? this.units[0]!.vector.length : 0;
+    const matrix = new Float32Array(n * dims);
+    this.units.forEach((u, i) => matrix.set(u.vector.length === dims ? u.vector : new Float32Array(dims), i * dims));
+    const scores = new Float32Array(n);
     return {
       search: async (q, k) => {
-        const scored = this.units.map((u) => ({ chunkId: u.chunkId, score: cosine(q, u.vector) }));
-        scored.sort((a, b) => b.score - a.score);
-        return scored.slice(0, k);
+        if (q.length !== dims) return [];
+        const nz: number[] = [];
+        for (let d = 0; d < dims; d++) if (q[d] !== 0) nz.push(d);
+        if (nz.length * 2 < dims) {
+          for (let i = 0; i < n; i++) {
+            const base = i * dims;
+            let x = 0;
+            for (const d of nz) x += q[d]! * matrix[base + d]!;
+            scores[i] = x;
+          }
+        } else {
+          for (let i = 0; i < n; i++) {
+            const base = i * dims;
+            let x = 0;
+            for (let d = 0; d < dims; d++) x += q[d]! * matrix[base + d]!;
+            scores[i] = x;
+          }
+        }
+        return topK(scores, k).map((i) => ({ chunkId: this.units[i]!.chunkId, score: scores[i]! }));
       },
     };
   }
 
-  /**
-   * Hybrid retrieval. `dense` gives neighbours of the question's vector (null: lexical only).
-   * Returns candidates in fused order, with the features the router calibrates on.
-   */
   async retrieve(q: QueryAnalysis, qvec: Float32Array | null, dense: DenseSearcher | null, limit = 30): Promise<Candidate[]> {
     // question words and particles ("what is the", "cho mình hỏi") score, but lightly: many short
     // phrasings share them, and they must not crowd out the one rare content word ("UNCLOS")
@@ -189,46 +208,84 @@ export class KnowledgeIndex {
       c.rrf += 1 / (RRF_K + rank + 1);
     });
     const out = [...byUnit.values()];
-    // dense score for lexical-only candidates (cheap: one dot product each)
-    if (qvec) for (const c of out) if (c.denseRank === null) c.dense = cosine(qvec, c.unit.vector);
-    for (const c of out) this.fillCoverage(q, c);
     out.sort((a, b) => b.rrf - a.rrf || a.index - b.index);
-    return out.slice(0, limit);
+    // coverage only for the candidates kept (the fused rank does not depend on it)
+    const kept = out.slice(0, limit);
+    // dense score for lexical-only candidates (cheap: one dot product each)
+    if (qvec) for (const c of kept) if (c.denseRank === null) c.dense = cosine(qvec, c.unit.vector);
+    for (const c of kept) this.fillCoverage(q, c);
+    return kept;
   }
 
   /** Computes the coverage features of one candidate for a question. */
-  fillCoverage(q: QueryAnalysis, c: Candidate): void {
-    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number; num: number; doc: number }>();
+  private readonly ownIdf = new WeakMap<IndexedUnit, Float64Array>();
+  private ownIdfs(unit: IndexedUnit): Float64Array {
+    let v = this.ownIdf.get(unit);
+    if (!v) {
+      v = Float64Array.from(unit.ownTerms, (w) => this.bm25.idf('f:' + w));
+      this.ownIdf.set(unit, v);
+    }
+    return v;
+  }
+
+  /** Indices of the units that are misconception claims (the claims step looks only at these). */
+  get claimUnits(): readonly number[] {
+    this.claimIdx ??= this.units.flatMap((u, i) => (u.role === 'claim' ? [i] : []));
+    return this.claimIdx;
+  }
+  private claimIdx: number[] | null = null;
+
+  private readonly prepared = new WeakMap<QueryAnalysis, CoveragePrep>();
+  /** The query side of fillCoverage, once per question (weights, denominators, off-domain and place groups). */
+  private prepare(q: QueryAnalysis): CoveragePrep {
+    const cached = this.prepared.get(q);
+    if (cached) return cached;
+    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number }>();
     for (const t of q.terms) {
       let g = groups.get(t.group);
       if (!g) {
-        g = { bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0, num: 0, doc: 0 };
+        g = { bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0 };
         groups.set(t.group, g);
       }
       if (t.weight === 1 && this.lex.placeTerms.has(t.term)) g.place = true;
     }
     for (const id of offDomainGroups(q, this.lex).keys()) groups.get(id)!.offDomain = true;
-    const docTerms = this.docTerms.get(c.unit.doc.id);
     // a word typed with its marks ("quán") grounds fully only by its accented form; the folded form
     // ("quan" = quản, quan…) counts half
     const typedAccented = new Set(q.terms.filter((t) => t.weight === 1 && t.term.startsWith('a:')).map((t) => t.group));
     // denominator: the best known alternative of the group (an unknown typed token like "ko" does not
     // count against a unit when its expansion "không" is known); unknown-only groups count in full
     const best = new Map<number, { known: number; any: number }>();
+    const terms: CoveragePrep['terms'] = [];
     for (const t of q.terms) {
       const w = t.weight * this.bm25.idf(t.term);
       const b = best.get(t.group) ?? { known: 0, any: 0 };
       if (this.bm25.df(t.term) > 0) b.known = Math.max(b.known, w);
       b.any = Math.max(b.any, w);
       best.set(t.group, b);
-      const g = groups.get(t.group)!;
-      const inUnit = this.bm25.has(c.index, t.term);
-      if (inUnit) g.num = Math.max(g.num, w);
-      if (inUnit || docTerms?.has(t.term)) g.doc = Math.max(g.doc, t.term.startsWith('f:') && typedAccented.has(t.group) ? w / 2 : w);
+      terms.push({ group: t.group, term: t.term, id: this.bm25.termId(t.term), w, halfIfFolded: t.term.startsWith('f:') && typedAccented.has(t.group) });
     }
     for (const [id, g] of groups) {
       const b = best.get(id)!;
       g.denom = b.known > 0 ? b.known : b.any;
+    }
+    const prep: CoveragePrep = { groups, terms, folded: new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2))) };
+    this.prepared.set(q, prep);
+    return prep;
+  }
+
+  fillCoverage(q: QueryAnalysis, c: Candidate): void {
+    const prep = this.prepare(q);
+    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number; num: number; doc: number }>();
+    for (const [id, g] of prep.groups) groups.set(id, { ...g, num: 0, doc: 0 });
+    const docTerms = this.docTerms.get(c.unit.doc.id);
+    for (const t of prep.terms) {
+      const g = groups.get(t.group)!;
+      const inUnit = this.bm25.hasId(c.index, t.id);
+      if (inUnit) g.num = Math.max(g.num, t.w);
+      if (inUnit || docTerms?.has(t.term)) g.doc = Math.max(g.doc, t.halfIfFolded ? t.w / 2 : t.w);
+    }
+    for (const g of groups.values()) {
       g.num = Math.min(g.num, g.denom);
       g.doc = Math.min(g.doc, g.denom);
     }
@@ -253,15 +310,15 @@ export class KnowledgeIndex {
     // the same words about Hang Bua do not answer it (src/text/places.ts)
     c.uncoveredPlace = words.some((g) => g.place && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE);
     // unit side: share of the unit's own content words that the question contains
-    const qFolded = new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2)));
+    const qFolded = prep.folded;
     const own = c.unit.ownTerms;
     if (own.length) {
       let num = 0;
       let den = 0;
-      for (const w of own) {
-        const idf = this.bm25.idf('f:' + w);
-        den += idf;
-        if (qFolded.has(w)) num += idf;
+      const idfs = this.ownIdfs(c.unit);
+      for (let i = 0; i < own.length; i++) {
+        den += idfs[i]!;
+        if (qFolded.has(own[i]!)) num += idfs[i]!;
       }
       c.unitCoverage = den > 0 ? num / den : 0;
     }
@@ -278,6 +335,26 @@ export function emptyCandidate(unit: IndexedUnit, index: number): Candidate {
  * matches only the accented form ("sơ đồ" is not "sổ đỏ"); a word typed without marks, and the
  * expansions of shorthand (written accented by staff), match the folded form too.
  */
+interface CoveragePrep {
+  groups: Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number }>;
+  terms: Array<{ group: number; term: string; id: number | undefined; w: number; halfIfFolded: boolean }>;
+  folded: Set<string>;
+}
+
+/** Indices of the k highest scores, best first (ties: lower index first), without sorting them all. */
+export function topK(scores: Float32Array, k: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const v = scores[i]!;
+    if (top.length === k && v <= scores[top[top.length - 1]!]!) continue;
+    let j = top.length;
+    while (j > 0 && scores[top[j - 1]!]! < v) j--;
+    top.splice(j, 0, i);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
 export function offDomainGroups(q: QueryAnalysis, lex: Lexicon): Map<number, string> {
   const cached = offDomainCache.get(q);
   if (cached) return cached;

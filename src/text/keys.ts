@@ -1,7 +1,7 @@
 // Matching keys of one word: the accented view (tone-placement free, i/y merged) and the folded view
 // (no marks, đ → d, i/y merged), with a light English stemmer for words that cannot be Vietnamese
 // syllables (reference/vietnamese-text.md §2.3).
-import { fold, iyKey, toneKey } from './normalize.js';
+import { fold, iyKey, normalize, toneKey } from './normalize.js';
 
 export function accentKey(word: string): string {
   return englishStem(iyKey(toneKey(word)));
@@ -33,3 +33,18 @@ export function englishStem(key: string): string {
   return key;
 }
 
+
+const foldedMemo = new Map<string, string>();
+/**
+ * fold(normalize(text)), remembered: the steps look at the same message and the same phrases many
+ * times per answer. Bounded; cleared when full.
+ */
+export function foldedText(text: string): string {
+  let out = foldedMemo.get(text);
+  if (out === undefined) {
+    out = fold(normalize(text));
+    if (foldedMemo.size > 20000) foldedMemo.clear();
+    foldedMemo.set(text, out);
+  }
+  return out;
+}

@@ -3,8 +3,8 @@
 // place guards, entities with aliases, question words, language words, smalltalk phrases. Every
 // table is a Map or Set, so words like "constructor" or "__proto__" typed by a citizen are just words.
 import { bundledAssistantData, type AnswerTypeName, type AssistantData, type EntityDef, type Office, type SmalltalkKind, type ValueKindName } from '../answer/assistant-data.js';
-import { fold, normalize, toneKey } from './normalize.js';
-import { accentKey, foldKey } from './keys.js';
+import { normalize, toneKey } from './normalize.js';
+import { accentKey, foldKey, foldedText } from './keys.js';
 
 export interface CompiledEntity {
   def: EntityDef;
@@ -53,10 +53,24 @@ export interface Lexicon {
   readonly instructionPatterns: readonly RegExp[];
   readonly echoPatterns: readonly RegExp[];
   readonly offices: ReadonlyMap<string, Office>;
+  /** Folded title words (question-words.yml `title_words`). */
+  readonly titleWords: ReadonlySet<string>;
+  readonly communeTime: { former: CommuneTimeWords; current: CommuneTimeWords };
+}
+
+export interface CommuneTimeWords {
+  /** Accented words (lower case), matched as whole words in a message typed with marks. */
+  accented: readonly string[];
+  /** Folded words, space-padded, matched when the message has no marks. */
+  unaccented: readonly string[];
+  /** Folded phrases, space-padded, removed before the unaccented words are looked for. */
+  not: readonly string[];
+  /** Folded phrases, space-padded, matched in any message. */
+  phrases: readonly string[];
 }
 
 const pad = (s: string) => ` ${s} `;
-const foldPhrase = (s: string) => fold(normalize(s));
+const foldPhrase = foldedText;
 
 /** Query-term key of a vocabulary phrase: one word → "x:word"; more → the pair of the last two words. */
 function termKey(entry: string, key: (w: string) => string, prefix: 'a' | 'f'): string {
@@ -124,6 +138,20 @@ export function compileLexicon(data: AssistantData): Lexicon {
     instructionPatterns: data.injection.instruction_patterns.map((p) => new RegExp(p)),
     echoPatterns: data.injection.echo_patterns.map((p) => new RegExp(p)),
     offices: new Map(data.offices.offices.map((o) => [o.id, o])),
+    titleWords: new Set(qw.title_words.map(foldPhrase)),
+    communeTime: {
+      former: communeTimeWords(qw.commune_time.former),
+      current: communeTimeWords(qw.commune_time.current),
+    },
+  };
+}
+
+function communeTimeWords(w: AssistantData['questionWords']['commune_time']['former']): CommuneTimeWords {
+  return {
+    accented: w.accented.map((x) => normalize(x)),
+    unaccented: w.unaccented.map((x) => pad(foldPhrase(x))),
+    not: w.not.map((x) => pad(foldPhrase(x))),
+    phrases: w.phrases.map((x) => pad(foldPhrase(x))),
   };
 }
 
@@ -135,7 +163,20 @@ export function defaultLexicon(): Lexicon {
 }
 
 /** Entities a text names, with the folded alias that matched (longest alias first; excluded phrases removed). */
+const entityMemo = new WeakMap<Lexicon, Map<string, Array<{ entity: CompiledEntity; alias: string }>>>();
 export function findEntities(lex: Lexicon, text: string): Array<{ entity: CompiledEntity; alias: string }> {
+  let memo = entityMemo.get(lex);
+  if (!memo) entityMemo.set(lex, (memo = new Map()));
+  let found = memo.get(text);
+  if (!found) {
+    found = scanEntities(lex, text);
+    if (memo.size > 20000) memo.clear();
+    memo.set(text, found);
+  }
+  return found;
+}
+
+function scanEntities(lex: Lexicon, text: string): Array<{ entity: CompiledEntity; alias: string }> {
   const folded = pad(foldPhrase(text));
   const out: Array<{ entity: CompiledEntity; alias: string }> = [];
   for (const e of lex.entities) {

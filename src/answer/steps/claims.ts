@@ -109,10 +109,11 @@ function matchMisconception(s: State, part: PartState): Matched | null {
   const qEntities = new Set(part.entities.map((e) => e.id));
   const claimShaped = part.type === null || part.type.type === 'yesno' || s.rumourMarked;
   const qStem = stemmedPadded(part.text);
-  s.index.units.forEach((unit, idx) => {
-    if (unit.role !== 'claim') return;
+  const byIndex = new Map(part.candidates.map((c) => [c.index, c]));
+  for (const idx of s.index.claimUnits) {
+    const unit = s.index.units[idx]!;
     const req = unit.doc.meta.requires;
-    const inCands = part.candidates.find((c) => c.index === idx);
+    const inCands = byIndex.get(idx);
     const withReq = !!req && req.length > 0 && requiresSatisfied(folded, req);
     if (withReq || (!req?.length && inCands)) {
       const cand = inCands ?? candidateFor(s, part, unit, idx);
@@ -127,7 +128,7 @@ function matchMisconception(s: State, part: PartState): Matched | null {
         if (hit >= PREDICATE_SHARE) consider(inCands ?? candidateFor(s, part, unit, idx), Math.min(1, 0.5 + 0.4 * hit), 'entities+predicate');
       }
     }
-  });
+  }
   const found = best as Matched | null;
   if (!found) return null;
   // a curated FAQ phrasing closer to the question than the claim: it is a plain question

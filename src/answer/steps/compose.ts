@@ -27,7 +27,7 @@ export const composeStep: Step<PartState> = {
     }
     // "not published" curated answers: all of it is sent; the former commune's figures that often
     // follow answer questions about the former commune ("cũ", "trước sáp nhập")
-    if (saysNotPublished(text, lex) && !(asksAboutFormer(part.q.normalized) && hasMoreThanFirstSentence(text))) {
+    if (saysNotPublished(text, lex) && !(asksAboutFormer(part.q.normalized, lex) && hasMoreThanFirstSentence(text))) {
       return curatedRefusal(doc.kind === 'faq' ? notPublishedPart(text, lex) : firstSentence(text), 'curated: not published');
     }
     const unknownToday = doc.kind === 'faq' ? notPublishedForCurrent(part.q.normalized, text, lex) : null;

@@ -27,7 +27,7 @@ export const finishStep: Step<State> = {
       ? s.conversation
       : {
           v: 1,
-          question: part ? part.text : s.text,
+          question: part ? part.asked : s.text,
           entities: entities.length ? entities : d.outcome === 'answered' ? [] : (s.conversation?.entities ?? []),
           topic: d.topic ?? s.conversation?.topic ?? null,
           lang: s.lang,

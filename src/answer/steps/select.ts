@@ -14,7 +14,9 @@ import { documentTerms } from '../../text/terms.js';
 import { offDomainGroups } from '../../retrieval/knowledge-index.js';
 import { confidenceOf, round, type Chosen, type Draft, type PartState, type State, type Step } from '../pipeline.js';
 import { refusalText, routeFor } from '../refusal.js';
-import { holdsValue } from '../values.js';
+import type { ValueKindName } from '../assistant-data.js';
+import type { CompiledEntity } from '../../text/lexicon.js';
+import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
 import type { Lang } from '../types.js';
@@ -26,7 +28,7 @@ interface Ranked {
 }
 
 /** Answerable units, best first: confidence, a small preference for FAQ entries, fused rank, the asker's language. */
-export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[]): Ranked[] {
+export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[], smallNumbers: number[] = []): Ranked[] {
   const out: Ranked[] = [];
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
@@ -35,10 +37,25 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
     const haystack = cand.unit.doc.kind === 'faq' ? cand.unit.doc.foldedAll : cand.unit.folded;
     // numbers in the question (years, article numbers) should be in the answer's text
     for (const n of numbers) if (!haystack.includes(`${n}`)) rank -= 0.1;
+    // a small number that an entry writes as a Roman numeral ("chu kỳ 3" ↔ "chu kỳ III"): an entry
+    // that numbers things that way but not this one is about another of them
+    for (const d of smallNumbers) {
+      if (haystack.includes(` ${d} `) || haystack.includes(` ${ROMAN[d]} `)) continue;
+      if (ROMAN_TOKENS.some((r) => haystack.includes(` ${r} `))) rank -= 0.1;
+    }
     if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'];
+/** Roman numerals that are not also common words or shorthand once folded ("i", "v" = vậy, "x" = xã). */
+const ROMAN_TOKENS = ['ii', 'iii', 'iv', 'vi', 'vii', 'viii', 'ix'];
+
+/** Single-digit numbers in the folded question (1–9). */
+export function smallNumbersIn(folded: string): number[] {
+  return [...new Set(folded.split(' ').filter((w) => /^[1-9]$/.test(w)).map(Number))];
 }
 
 /** Numbers of two or more digits in the question (years, article numbers). */
@@ -71,6 +88,9 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
   }
   if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
   const en = s.lang === 'en';
+  const asked = entities.filter((e) => !e.home).map((e) => s.lex.entityById.get(e.id)).filter((e) => e !== undefined);
+  const kind = part.type?.values ?? 'none';
+  const valueKind: ValueKindName = opts.valueCheck ? kind : 'none';
   let text: string;
   let foreign = false;
   if (doc.kind === 'faq') {
@@ -79,45 +99,54 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
       text = doc.body;
       foreign = en;
     }
+    // the value must sit in a sentence about the asked entities (not in one about a neighbour)
+    if (valueKind !== 'none' && !saysNotPublished(text, s.lex)) {
+      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && aboutAll(i, asked, contextOf(s.lex, unit)));
+      // staff wrote this very question: their answer is the answer
+      const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
+      if (!ok && !exact) return `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
+    }
   } else {
-    text = selectSentences(unit, part, s);
+    const picked = selectSentences(unit, part, s, valueKind, asked);
+    if (picked === null) return valueKind === 'none' ? `no sentence about ${asked.map((e) => e.id).join(',')}` : `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
+    text = picked;
     foreign = en && unit.lang !== 'en';
-  }
-  const kind = part.type?.values ?? 'none';
-  // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
-  if (opts.valueCheck && kind !== 'none' && !holdsValue(kind, text) && !saysNotPublished(text, s.lex)) {
-    // staff wrote this very question: their answer is the answer
-    const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
-    if (!exact) return `no ${kind} value`;
   }
   return { cand: c.cand, conf: c.conf, text, foreign };
 }
 
 /**
- * The sentences of a passage that answer: the best-matching ones (trimPassage), or, when they hold
- * no value of the asked kind, the best-matching sentence that does.
+ * The sentences of a passage that answer: the best-matching ones (trimPassage) when one of them
+ * holds a value of the asked kind about the asked entities; else the best-matching sentence that
+ * does; null when no sentence does (the passage is about something next to the question).
  */
-function selectSentences(unit: IndexedUnit, part: PartState, s: State): string {
+function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: ValueKindName, asked: CompiledEntity[]): string | null {
   const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
-  const kind = part.type?.values ?? 'none';
-  if (kind === 'none' || holdsValue(kind, trimmed)) return trimmed;
+  const infos = sentenceInfos(s.lex, unit, unit.text);
+  const context = contextOf(s.lex, unit);
+  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(s.lex, i, kind)) && aboutAll(i, asked, context);
+  // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
+  if (kind !== 'none' && saysNotPublished(trimmed, s.lex)) return trimmed;
+  // the trimmed sentences, without those about something else of the asked kind ("Hoàng Sa …" for Trường Sa)
+  const chosen = new Set(splitSentences(trimmed));
+  const kept = infos.filter((i) => chosen.has(i.text) && aboutAll(i, asked, context));
+  if (kept.some(good)) return kept.length === chosen.size ? trimmed : kept.map((i) => i.text).join('\n');
   const qTerms = new Map<string, number>();
   for (const t of part.q.terms) if (!t.filler) qTerms.set(t.term, Math.max(qTerms.get(t.term) ?? 0, t.weight * s.index.idf(t.term)));
-  const lines = unit.text.split('\n').flatMap((l) => sentences(l).map((x) => x.trim())).filter(Boolean);
   let best: { text: string; score: number } | null = null;
-  for (const line of lines) {
-    if (!holdsValue(kind, line)) continue;
-    const terms = new Set(documentTerms(line));
+  for (const info of infos) {
+    if (!good(info)) continue;
+    const terms = new Set(documentTerms(info.text));
     let score = 0;
     for (const [term, w] of qTerms) if (terms.has(term)) score += w;
-    if (score > 0 && (!best || score > best.score)) best = { text: line, score };
+    if (score > 0 && (!best || score > best.score)) best = { text: info.text, score };
   }
-  return best?.text ?? trimmed;
+  return best?.text ?? null;
 }
 
 /** The best verified candidate of a part (null when none qualifies). */
 export function bestVerified(part: PartState, s: State, opts: VerifyOptions = { valueCheck: true }): Chosen | null {
-  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded));
+  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
   for (const r of ranked) {
     const v = verify(r, part, s, opts);
     if (typeof v !== 'string') return v;
@@ -132,7 +161,7 @@ export const selectStep: Step<PartState> = {
       const overview = topicOverview(part, s);
       if (overview) return { final: overview, note: `overview of ${s.topicOnly.id}` };
     }
-    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded));
+    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
     s.retrieved = retrievedFrom(ranked, s.lang);
     const verified: Array<Chosen & { rank: number }> = [];
     const rejected: string[] = [];

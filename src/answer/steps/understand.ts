@@ -12,6 +12,7 @@ import {
   resolveTime,
   splitParts,
   substituteEntities,
+  withoutFollowUpWords,
   topicalWords,
   type NamedEntity,
 } from '../understand.js';
@@ -36,12 +37,6 @@ export const understandStep: Step<State> = {
         s.text = resolved;
       }
     }
-    const time = resolveTime(s.lex, s.text, s.now);
-    if (time.year !== null) {
-      s.year = time.year;
-      s.text = time.text;
-      notes.push(`"${time.phrase}" = ${time.year}`);
-    }
     // a one-word topic message ("hoàng sa", "UNCLOS"): an overview and a short menu
     const ents = entitiesIn(s.lex, s.text);
     const strong = ents.filter((e) => !e.home);
@@ -50,14 +45,24 @@ export const understandStep: Step<State> = {
       notes.push(`topic only: ${strong[0]!.id}`);
     }
     const texts = s.topicOnly ? [s.text] : splitParts(s.lex, s.text);
-    const first = entitiesIn(s.lex, texts[0]!).filter((e) => !e.home);
+    const firstEnts = entitiesIn(s.lex, texts[0]!);
+    const first = firstEnts.filter((e) => !e.home);
+    // what the first part is about when it names no entity ("bitcoin h giá bn, có nên mua ko")
+    const firstSubject = first.length ? [] : topicalWords(s.lex, texts[0]!, firstEnts).filter((w) => !/^\d+$/.test(w));
     s.parts = texts.map((t, i) => {
       let text = t;
-      // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's entity
-      if (i > 0 && first.length && entitiesIn(s.lex, t).filter((e) => !e.home).length === 0) {
-        text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+      // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's subject
+      if (i > 0 && entitiesIn(s.lex, t).filter((e) => !e.home).length === 0) {
+        if (first.length) text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+        else if (firstSubject.length && topicalWords(s.lex, t, []).length <= 2) text = `${t} ${firstSubject.join(' ')}`;
       }
-      return partState(s, text);
+      // "năm nay", "sắp tới": resolved per part, so the year stays with the question it belongs to
+      const time = resolveTime(s.lex, text, s.now);
+      if (time.year !== null) {
+        s.year ??= time.year;
+        notes.push(`"${time.phrase}" = ${time.year}`);
+      }
+      return partState(s, time.text, text, time.year);
     });
     if (s.parts.length > 1) notes.push(`${s.parts.length} parts`);
     const p0 = s.parts[0]!;
@@ -66,13 +71,14 @@ export const understandStep: Step<State> = {
   },
 };
 
-export function partState(s: State, text: string): PartState {
+export function partState(s: State, text: string, asked = text, year: number | null = s.year): PartState {
   return {
     text,
+    asked,
     q: analyzeQuery(text, s.lex),
     type: answerTypeOf(s.lex, text),
     entities: entitiesIn(s.lex, text),
-    year: s.year,
+    year,
     candidates: [],
     qvec: null,
     chosen: null,
@@ -90,7 +96,8 @@ function resolveFollowUp(s: State, text: string): string {
   const shape = followUpShape(s.lex, text);
   const ents = entitiesIn(s.lex, text).filter((e) => !e.home);
   const type = answerTypeOf(s.lex, text);
-  const topical = topicalWords(s.lex, text, entitiesIn(s.lex, text));
+  // what the message says besides naming things and following up ("còn … thì sao")
+  const topical = topicalWords(s.lex, withoutFollowUpWords(s.lex, text), entitiesIn(s.lex, text));
   const marked = shape.opener || shape.closer;
   // "còn quần đảo Hoàng Sa thì sao?": only an entity and follow-up words
   if (ents.length > 0 && marked && topical.length === 0 && (type === null || ['yesno', 'what_is'].includes(type.type))) {
