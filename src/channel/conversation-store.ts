@@ -3,6 +3,18 @@
 // keyed by the channel pseudonym. Read before answering, written in the reply's transaction.
 import type { ConversationState } from '../answer/types.js';
 import type { Queryable } from '../db/types.js';
+import { redactPii } from '../insights/redact.js';
+
+/**
+ * The engine's memory holds the last question (for follow-ups): every string in it is redacted
+ * like the question log, so a phone or ID number typed in a message is not kept here either.
+ */
+function redactStrings(v: unknown): unknown {
+  if (typeof v === 'string') return redactPii(v);
+  if (Array.isArray(v)) return v.map(redactStrings);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redactStrings(x)]));
+  return v;
+}
 
 export const CONVERSATION_TTL_MS = 30 * 60_000;
 
@@ -21,7 +33,7 @@ export async function saveConversation(q: Queryable, userKey: string, state: Con
   await q.query(
     `INSERT INTO conversation_state (user_key, state, expires_at) VALUES ($1, $2::jsonb, $3)
      ON CONFLICT (user_key) DO UPDATE SET state = EXCLUDED.state, expires_at = EXCLUDED.expires_at`,
-    [userKey, JSON.stringify(state), new Date(now.getTime() + CONVERSATION_TTL_MS)],
+    [userKey, JSON.stringify(redactStrings(state)), new Date(now.getTime() + CONVERSATION_TTL_MS)],
   );
 }
 
