@@ -92,3 +92,13 @@ export async function createAnswerEngine(snapshot: KnowledgeSnapshot, opts: Answ
     answer: (q, ctx) => pipeline.answer(q, ctx),
   };
 }
+
+/**
+ * The review gate (KNOWLEDGE_REQUIRE_REVIEW=true): only documents a staff member has marked as
+ * reviewed (`reviewed_by` set by the audited review action) are used in answers.
+ */
+export function reviewedOnly(snapshot: KnowledgeSnapshot): KnowledgeSnapshot {
+  const documents = snapshot.documents.filter((d) => d.reviewed_by !== null && d.reviewed_by !== '');
+  const kept = new Set(documents.map((d) => d.id));
+  return { ...snapshot, documents, chunks: snapshot.chunks.filter((c) => kept.has(c.document_id)) };
+}

@@ -24,7 +24,7 @@ import { auditKnowledge, deleteStaffDocument, knowledgeVersion, loadKnowledgeSna
 import { createEmbeddings, type EmbeddingsChoice } from '../retrieval/embeddings.js';
 import type { KnowledgeIndex } from '../retrieval/knowledge-index.js';
 import { loadAssistantData } from './assistant-data.js';
-import { createAnswerEngine, type AnswerEngine, type KnowledgeSnapshot } from './engine.js';
+import { createAnswerEngine, reviewedOnly, type AnswerEngine, type KnowledgeSnapshot } from './engine.js';
 import type { Rephraser } from './pipeline.js';
 import { createAnswerPool, type AnswerPool } from './pool.js';
 import type { AnswerPipeline } from './types.js';
@@ -151,7 +151,8 @@ export function createAnswerService(deps: AnswerServiceDeps): AnswerService {
 
   async function snapshot(): Promise<KnowledgeSnapshot> {
     const choice = await getEmbeddings();
-    const snap = await loadKnowledgeSnapshot(db, { model: choice.local ? null : choice.model });
+    const loaded = await loadKnowledgeSnapshot(db, { model: choice.local ? null : choice.model });
+    const snap = config.KNOWLEDGE_REQUIRE_REVIEW ? reviewedOnly(loaded) : loaded;
     // the vocabularies (knowledge/_assistant) are validated here, in the main thread, so a bad edit
     // fails the reload (the previous engine keeps answering) before any worker sees it
     const dir = path.join(roots.knowledgeDir, '_assistant');
