@@ -6,7 +6,7 @@ import type { IngestSummary, KnowledgeAdmin, KnowledgeDocumentSummary, UploadMet
 import type { Db } from '../db/types.js';
 import type { IngestResult } from './ingest.js';
 import { addStaffDocument, safeUploadName, UploadRejectedError } from './ingest.js';
-import { deleteStaffDocument, documentById, documentSummaries, setReviewedBy } from './store.js';
+import { chunkCount, deleteStaffDocument, documentById, documentSummaries, setReviewedBy } from './store.js';
 
 export interface KnowledgeAdminDeps {
   db: Db;
@@ -28,22 +28,7 @@ export function createKnowledgeAdmin(deps: KnowledgeAdminDeps): KnowledgeAdmin {
   return {
     async listDocuments(): Promise<KnowledgeDocumentSummary[]> {
       const docs = await documentSummaries(deps.db);
-      return docs.map((d) => ({
-        id: d.id,
-        title: d.title,
-        kind: d.kind,
-        topic: d.topic,
-        lang: d.lang,
-        source: d.source,
-        updated: d.updated,
-        reviewedBy: d.reviewed_by,
-        path: d.path,
-        chunks: Number(d.chunks),
-        indexedAt: d.indexed_at,
-        origin: d.origin ?? 'bundled',
-        editorNote: d.editor_note ?? null,
-        reviewBy: d.review_by ?? null,
-      }));
+      return docs.map((d) => summaryOf(d, Number(d.chunks)));
     },
     async reindex(onProgress): Promise<IngestSummary> {
       const r = await deps.reindex(onProgress);
@@ -62,29 +47,26 @@ export function createKnowledgeAdmin(deps: KnowledgeAdminDeps): KnowledgeAdmin {
     async getDocument(docId: string) {
       const d = await documentById(deps.db, docId);
       if (!d) return null;
-      const chunks = await deps.db.query<{ n: string }>('SELECT count(*) AS n FROM knowledge_chunk WHERE document_id = $1', [docId]);
-      return {
-        id: d.id,
-        title: d.title,
-        kind: d.kind,
-        topic: d.topic,
-        lang: d.lang,
-        source: d.source,
-        updated: d.updated,
-        reviewedBy: d.reviewed_by,
-        path: d.path,
-        chunks: Number(chunks.rows[0]?.n ?? 0),
-        indexedAt: d.indexed_at,
-        origin: d.origin ?? 'bundled',
-        editorNote: d.editor_note ?? null,
-        reviewBy: d.review_by ?? null,
-        body: d.body,
-      };
+      return { ...summaryOf(d, await chunkCount(deps.db, docId)), body: d.body };
     },
     async markReviewed(docId: string, reviewer: string): Promise<void> {
       const ok = await setReviewedBy(deps.db, docId, reviewer);
       if (!ok) throw new Error(`no knowledge document with id ${docId}`);
       await changed();
     },
+  };
+}
+
+/** A stored document row as the dashboard's summary (one mapping for the list and the detail page). */
+function summaryOf(
+  d: Pick<KnowledgeDocumentSummary, 'id' | 'title' | 'kind' | 'topic' | 'lang' | 'source' | 'updated' | 'path'> & {
+    reviewed_by: string | null; indexed_at: Date; origin?: KnowledgeDocumentSummary['origin'] | null; editor_note?: string | null; review_by?: string | null;
+  },
+  chunks: number,
+): KnowledgeDocumentSummary {
+  return {
+    id: d.id, title: d.title, kind: d.kind, topic: d.topic, lang: d.lang, source: d.source, updated: d.updated,
+    reviewedBy: d.reviewed_by, path: d.path, chunks, indexedAt: d.indexed_at,
+    origin: d.origin ?? 'bundled', editorNote: d.editor_note ?? null, reviewBy: d.review_by ?? null,
   };
 }

@@ -284,6 +284,11 @@ export async function setReviewedBy(q: Queryable, id: string, reviewer: string):
   return r.rowCount > 0;
 }
 
+export async function chunkCount(q: Queryable, documentId: string): Promise<number> {
+  const r = await q.query<{ n: string }>('SELECT count(*) AS n FROM knowledge_chunk WHERE document_id = $1', [documentId]);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
 export async function chunkCounts(q: Queryable): Promise<Map<string, number>> {
   const r = await q.query<{ document_id: string; n: string }>('SELECT document_id, count(*) AS n FROM knowledge_chunk GROUP BY document_id');
   return new Map(r.rows.map((x) => [x.document_id, Number(x.n)]));
