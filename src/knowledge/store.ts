@@ -317,7 +317,7 @@ export async function reviewQueue(q: Queryable, today: string): Promise<ReviewQu
   const r = await q.query<ReviewQueueRow>(
     `SELECT id, title, kind, topic, source, updated, reviewed_by, review_by, unreviewed, stale FROM (
        SELECT d.*, coalesce(btrim(d.reviewed_by), '') = '' AS unreviewed,
-              (d.review_by ~ '^\d{4}-\d{2}-\d{2}$' AND d.review_by <= $1
+              (d.review_by ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND d.review_by <= $1
                 AND (d.reviewed_at IS NULL OR to_char((d.reviewed_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD') < d.review_by)) AS stale
          FROM knowledge_document d) x
       WHERE unreviewed OR stale
