@@ -20,7 +20,6 @@ import { createTestDb, DB_KINDS, type TestDb } from '../helpers/db.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PASSWORD = 'Mat-khau-rat-dai-2026';
-const DAY = 86_400_000;
 
 describe.each(DB_KINDS)('publishing tells earlier askers (%s)', (kind) => {
   let t: TestDb;
