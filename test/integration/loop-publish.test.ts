@@ -82,6 +82,7 @@ describe.each(DB_KINDS)('publishing tells earlier askers (%s)', (kind) => {
     const emerging = await editor.get('/admin/emerging');
     const group = /href="\/admin\/faq\/new\?group=([\w-]+)"/.exec(emerging.body)?.[1];
     expect(group, 'the three askers form an emerging group').toBeTruthy();
+    expect(emerging.body, 'each example can be answered by hand').toMatch(/href="\/admin\/questions\/\d+\/reply">Trả lời người hỏi/);
     const form = await editor.get(`/admin/faq/new?group=${group}`);
     expect(form.body).toMatch(/<input type="checkbox" id="e-notify" name="notify" value="1" checked> Báo cho người đã hỏi/);
     const before = new Map([g1, g2, g3].map((u) => [u, sends(u).length]));
