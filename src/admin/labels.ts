@@ -55,6 +55,12 @@ export const AUDIT_ACTION_LABEL: Record<string, string> = {
   'emerging.split': 'Tách câu hỏi khỏi chủ đề',
   'delivery.retry': 'Gửi lại tin',
   'report.download': 'Tải báo cáo tuần',
+  'loop.notify_askers': 'Báo câu trả lời cho người đã hỏi',
+  'loop.staff_reply': 'Trả lời người hỏi',
+  'loop.resume': 'Trả cuộc trò chuyện lại cho trợ lý',
+  'privacy.find': 'Tìm dữ liệu cá nhân',
+  'privacy.export': 'Xuất dữ liệu cá nhân',
+  'privacy.delete': 'Xóa dữ liệu cá nhân',
 };
 
 export const label = (map: Record<string, string>, code: string | null | undefined): string => (code ? (map[code] ?? code) : '—');

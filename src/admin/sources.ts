@@ -51,6 +51,20 @@ export interface KnowledgeDocumentSummary {
   reviewBy: string | null;     // front-matter `review_by` (YYYY-MM-DD), for stale-document warnings
 }
 
+/** A document waiting for a person's review (the review gate on the knowledge page). */
+export interface ReviewItem {
+  id: string;
+  title: string;
+  kind: KnowledgeDocumentSummary['kind'];
+  topic: string;
+  source: string;
+  updated: string | null;
+  reviewedBy: string | null;
+  reviewBy: string | null;
+  unreviewed: boolean;
+  stale: boolean;
+}
+
 export interface IngestSummary {
   added: number;
   updated: number;
@@ -66,6 +80,10 @@ export interface KnowledgeAdmin {
   /** Store an uploaded .md, .docx or .pdf and index it; the same id replaces atomically, the old version kept if the new one fails. */
   addUpload(fileName: string, content: Buffer, meta: UploadMeta, actor: string): Promise<{ id: string }>;
   markReviewed(docId: string, reviewer: string): Promise<void>;
+  /** Mark several documents reviewed at once; returns the ids that exist (and were marked). */
+  markReviewedMany(docIds: string[], reviewer: string): Promise<string[]>;
+  /** Unreviewed documents and documents past their `review_by` date on `today` (YYYY-MM-DD, commune time). */
+  reviewQueue(today: string): Promise<ReviewItem[]>;
   /** Staff documents only; false when unknown or bundled. */
   removeDocument(docId: string, actor: string): Promise<boolean>;
   getDocument(docId: string): Promise<(KnowledgeDocumentSummary & { body: string }) | null>;

@@ -2,11 +2,11 @@
 // knowledge/, add staff documents (stored in the database with their original bytes), remove
 // them, mark documents reviewed. Every change bumps the knowledge version (a trigger), so every
 // process reloads; `changed` lets this process reload at once instead of at its next poll.
-import type { IngestSummary, KnowledgeAdmin, KnowledgeDocumentSummary, UploadMeta } from '../admin/sources.js';
+import type { IngestSummary, KnowledgeAdmin, KnowledgeDocumentSummary, ReviewItem, UploadMeta } from '../admin/sources.js';
 import type { Db } from '../db/types.js';
 import type { IngestResult } from './ingest.js';
 import { addStaffDocument, safeUploadName, UploadRejectedError } from './ingest.js';
-import { chunkCount, deleteStaffDocument, documentById, documentSummaries, setReviewedBy } from './store.js';
+import { chunkCount, deleteStaffDocument, documentById, documentSummaries, reviewQueue, setReviewedBy, setReviewedByMany } from './store.js';
 
 export interface KnowledgeAdminDeps {
   db: Db;
@@ -53,6 +53,18 @@ export function createKnowledgeAdmin(deps: KnowledgeAdminDeps): KnowledgeAdmin {
       const ok = await setReviewedBy(deps.db, docId, reviewer);
       if (!ok) throw new Error(`no knowledge document with id ${docId}`);
       await changed();
+    },
+    async markReviewedMany(docIds: string[], reviewer: string): Promise<string[]> {
+      const done = await setReviewedByMany(deps.db, [...new Set(docIds)], reviewer);
+      if (done.length) await changed();
+      return done;
+    },
+    async reviewQueue(today: string): Promise<ReviewItem[]> {
+      const rows = await reviewQueue(deps.db, today);
+      return rows.map((d) => ({
+        id: d.id, title: d.title, kind: d.kind, topic: d.topic, source: d.source, updated: d.updated,
+        reviewedBy: d.reviewed_by, reviewBy: d.review_by, unreviewed: d.unreviewed, stale: d.stale,
+      }));
     },
   };
 }

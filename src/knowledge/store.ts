@@ -280,8 +280,51 @@ export async function documentById(q: Queryable, id: string): Promise<StoredDocu
 }
 
 export async function setReviewedBy(q: Queryable, id: string, reviewer: string): Promise<boolean> {
-  const r = await q.query('UPDATE knowledge_document SET reviewed_by = $2 WHERE id = $1', [id, reviewer]);
-  return r.rowCount > 0;
+  return (await setReviewedByMany(q, [id], reviewer)).length > 0;
+}
+
+/** Mark several documents reviewed in one statement (one knowledge version bump); returns the ids found. */
+export async function setReviewedByMany(q: Queryable, ids: string[], reviewer: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const r = await q.query<{ id: string }>(
+    'UPDATE knowledge_document SET reviewed_by = $2, reviewed_at = now() WHERE id = ANY($1::text[]) RETURNING id',
+    [ids, reviewer],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+export interface ReviewQueueRow {
+  id: string;
+  title: string;
+  kind: DocKind;
+  topic: string;
+  source: string;
+  updated: string | null;
+  reviewed_by: string | null;
+  review_by: string | null;
+  /** Nobody has reviewed it (empty `reviewed_by`). */
+  unreviewed: boolean;
+  /** Its `review_by` date (YYYY-MM-DD) is `today` or earlier and no review happened on or after it. */
+  stale: boolean;
+}
+
+/**
+ * Documents waiting for a person: unreviewed ones and ones past their `review_by` date, stale
+ * first, then by date. `today` is the commune's calendar day (YYYY-MM-DD); review dates are
+ * calendar days in the same zone, so the review time is compared as a day in UTC+7.
+ */
+export async function reviewQueue(q: Queryable, today: string): Promise<ReviewQueueRow[]> {
+  const r = await q.query<ReviewQueueRow>(
+    `SELECT id, title, kind, topic, source, updated, reviewed_by, review_by, unreviewed, stale FROM (
+       SELECT d.*, coalesce(btrim(d.reviewed_by), '') = '' AS unreviewed,
+              (d.review_by ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' AND d.review_by <= $1
+                AND (d.reviewed_at IS NULL OR to_char((d.reviewed_at AT TIME ZONE 'UTC') + interval '7 hours', 'YYYY-MM-DD') < d.review_by)) AS stale
+         FROM knowledge_document d) x
+      WHERE unreviewed OR stale
+      ORDER BY stale DESC, review_by NULLS LAST, id`,
+    [today],
+  );
+  return r.rows;
 }
 
 export async function chunkCount(q: Queryable, documentId: string): Promise<number> {

@@ -241,6 +241,30 @@ export async function claimAskerNotice(q: Queryable, publishedKey: string, pseud
   return r.rows.length > 0;
 }
 
+/** The latest question this person asked among the given ones (or of this misconception) since `since`: quoted in the notice, and its language. */
+export async function latestAsked(
+  q: Queryable,
+  p: { pseudonym: string; since: Date; questionIds?: number[]; misconceptionId?: string },
+): Promise<{ question: string | null; lang: 'vi' | 'en' } | null> {
+  const r = p.misconceptionId
+    ? await q.query<{ question_text: string | null; lang: 'vi' | 'en' }>(
+        `SELECT question_text, lang FROM question_log WHERE user_pseudonym = $1 AND asked_at >= $2 AND misconception_id = $3 ORDER BY asked_at DESC LIMIT 1`,
+        [p.pseudonym, p.since, p.misconceptionId],
+      )
+    : await q.query<{ question_text: string | null; lang: 'vi' | 'en' }>(
+        `SELECT question_text, lang FROM question_log WHERE user_pseudonym = $1 AND asked_at >= $2 AND id = ANY($3::bigint[]) ORDER BY asked_at DESC LIMIT 1`,
+        [p.pseudonym, p.since, p.questionIds ?? []],
+      );
+  const x = r.rows[0];
+  return x ? { question: x.question_text, lang: x.lang } : null;
+}
+
+/** The pseudonym that asked one logged question (null once deleted or for non-Zalo channels). */
+export async function pseudonymOfQuestion(q: Queryable, questionId: number): Promise<string | null> {
+  const r = await q.query<{ user_pseudonym: string | null }>(`SELECT user_pseudonym FROM question_log WHERE id = $1`, [questionId]);
+  return r.rows[0]?.user_pseudonym ?? null;
+}
+
 export async function noticesSent(q: Queryable, publishedKey: string): Promise<number> {
   const r = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM asker_notice WHERE published_key = $1`, [publishedKey]);
   return r.rows[0]?.n ?? 0;
@@ -298,6 +322,8 @@ export async function deletePerson(q: Queryable, p: PersonKeys): Promise<Record<
     );
     out.flag_examples = r.rows.length;
   }
+  // Which published answers they were told about (the pseudonym links them to a topic they asked).
+  await count('notices', `DELETE FROM asker_notice WHERE user_pseudonym = ANY($1::text[]) RETURNING user_pseudonym`, [p.pseudonyms]);
   await count('questions', `DELETE FROM question_log WHERE user_pseudonym = ANY($1::text[]) RETURNING id`, [p.pseudonyms]);
   await count('reply_address', `DELETE FROM reply_address WHERE user_pseudonym = ANY($1::text[]) OR user_key = $2 RETURNING user_key`, [p.pseudonyms, p.userKey]);
   await count('takeover', `DELETE FROM conversation_handoff WHERE user_key = $1 RETURNING user_key`, [p.userKey]);

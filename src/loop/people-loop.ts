@@ -106,8 +106,7 @@ export function createPeopleLoop(deps: PeopleLoopDeps): PeopleLoop {
   }
 
   async function addressOfQuestion(questionId: number): Promise<{ userId: string; address: store.StoredAddress } | null> {
-    const row = await db.query<{ user_pseudonym: string | null }>(`SELECT user_pseudonym FROM question_log WHERE id = $1`, [questionId]);
-    const pseudonym = row.rows[0]?.user_pseudonym;
+    const pseudonym = await store.pseudonymOfQuestion(db, questionId);
     if (!pseudonym) return null;
     const address = await store.addressFor(db, pseudonym, now());
     const userId = address ? deps.seal.open(address.sealed) : null;
@@ -210,17 +209,18 @@ export function createPeopleLoop(deps: PeopleLoopDeps): PeopleLoop {
         ? await store.askersOfMisconception(db, p.misconceptionId, since)
         : await store.askersOfQuestions(db, p.questionIds ?? [], since);
       let told = 0;
+      // Pseudonym keys rotate, so one person may appear under two pseudonyms in 7 days; the
+      // channel's user key is stable, so a person is told once per call even then.
+      const reached = new Set<string>();
       for (const pseudonym of askers) {
         const address = await store.addressFor(db, pseudonym, now());
         const userId = address ? deps.seal.open(address.sealed) : null;
         if (!address || !userId) continue; // window closed: nobody to tell, and no way to find them
-        const asked = await db.query<{ question_text: string | null; lang: Lang }>(
-          `SELECT question_text, lang FROM question_log WHERE user_pseudonym = $1 AND asked_at >= $2
-             AND (${p.misconceptionId ? 'misconception_id = $3' : 'id = ANY($3::bigint[])'}) ORDER BY asked_at DESC LIMIT 1`,
-          [pseudonym, since, p.misconceptionId ?? p.questionIds ?? []],
-        );
-        const lang = asked.rows[0]?.lang ?? 'vi';
-        const question = (asked.rows[0]?.question_text ?? '').slice(0, 120);
+        if (reached.has(address.userKey)) continue;
+        reached.add(address.userKey);
+        const asked = await store.latestAsked(db, { pseudonym, since, questionIds: p.questionIds, misconceptionId: p.misconceptionId });
+        const lang = asked?.lang ?? 'vi';
+        const question = (asked?.question ?? '').slice(0, 120);
         const text = fill(pick(data.askerNotice[p.kind], lang), { question, answer: p.answer.slice(0, 1200), source: p.source });
         const queued = await db.tx(async (q) => {
           if (!(await store.claimAskerNotice(q, p.publishedKey, pseudonym))) return false;

@@ -134,6 +134,16 @@ export function fakeKnowledge(docs: KnowledgeDocumentSummary[] = []) {
       const d = docs.find((x) => x.id === docId);
       if (d) d.reviewedBy = reviewer;
     },
+    async markReviewedMany(docIds, reviewer) {
+      const found = docs.filter((x) => docIds.includes(x.id));
+      for (const d of found) d.reviewedBy = reviewer;
+      return found.map((d) => d.id);
+    },
+    async reviewQueue(today) {
+      return docs
+        .map((d) => ({ ...d, unreviewed: !d.reviewedBy, stale: Boolean(d.reviewBy && d.reviewBy <= today) }))
+        .filter((d) => d.unreviewed || d.stale);
+    },
   };
   let holdReindex = false;
   return {

@@ -23,6 +23,7 @@ export const OK_MESSAGES: Record<string, string> = {
   'flag-note': 'Đã lưu ghi chú.',
   uploaded: 'Đã tải lên tài liệu; trợ lý dùng được ngay.',
   reviewed: 'Đã đánh dấu tài liệu là đã duyệt.',
+  'reviewed-many': 'Đã đánh dấu {n} tài liệu là đã duyệt.',
   removed: 'Đã gỡ tài liệu; trợ lý không dùng nó nữa.',
   'emerging-answered': 'Đã đánh dấu nhóm là đã có câu trả lời.',
   'emerging-ignored': 'Đã bỏ qua nhóm này.',
@@ -40,7 +41,23 @@ export const OK_MESSAGES: Record<string, string> = {
 
 export function flashFromQuery(query: unknown): { kind: 'ok'; text: string } | null {
   const code = (query as { ok?: unknown } | undefined)?.ok;
-  return typeof code === 'string' && OK_MESSAGES[code] ? { kind: 'ok', text: OK_MESSAGES[code] } : null;
+  if (typeof code !== 'string' || !OK_MESSAGES[code]) return null;
+  // {n}: a count carried as digits only (?n=), like the code itself never free text.
+  const n = (query as { n?: unknown }).n;
+  const base = OK_MESSAGES[code].replace('{n}', typeof n === 'string' && /^\d{1,6}$/.test(n) ? String(Number(n)) : 'các');
+  const told = toldText(query);
+  return { kind: 'ok', text: told ? `${base} ${told}` : base };
+}
+
+/**
+ * After publishing an answer: how many earlier askers were sent it (`?told=N`, a number only, so
+ * a crafted link cannot put words on the page). Empty when nobody was to be told.
+ */
+export function toldText(query: unknown): string {
+  const told = (query as { told?: unknown } | undefined)?.told;
+  if (typeof told !== 'string' || !/^\d{1,6}$/.test(told)) return '';
+  const n = Number(told);
+  return n > 0 ? `Đã báo cho ${n} người đã hỏi.` : 'Đã báo cho 0 người đã hỏi (không có ai hỏi trong 7 ngày qua mà chưa được báo).';
 }
 
 export function sendPage(reply: import('fastify').FastifyReply, markup: string, status = 200) {

@@ -23,6 +23,10 @@ export interface EditorDraft {
   /** Set when editing an existing document (kept on save, so the new version replaces it). */
   id: string | null;
   group: string | null;
+  /** The unanswered question (log id) the draft started from, if any: its asker can be told. */
+  question?: string | null;
+  /** "Báo cho người đã hỏi": tell the people who asked (last 7 days) once this is saved. */
+  notify?: boolean;
   title: string;
   /** Candidate wordings shown as checkboxes, and the ones ticked. */
   wordings: string[];
@@ -95,6 +99,9 @@ const FormBody = z.object({
   kind: z.enum(['faq', 'misconception']),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,100}$/).optional().or(z.literal('')),
   group: z.string().regex(/^[\w-]{1,40}$/).optional().or(z.literal('')),
+  question: z.string().regex(/^\d{1,18}$/).optional().or(z.literal('')),
+  // A checkbox: present when ticked, absent when staff untick it.
+  notify: z.literal('1').optional(),
   title: z.string().max(300).default(''),
   wording: arr,
   checked: arr,
@@ -111,7 +118,7 @@ const FormBody = z.object({
 
 function fromBody(b: z.infer<typeof FormBody>): EditorDraft {
   return {
-    kind: b.kind, id: b.id || null, group: b.group || null, title: b.title, wordings: b.wording, checked: b.checked, extra: b.extra, topic: b.topic,
+    kind: b.kind, id: b.id || null, group: b.group || null, question: b.question || null, notify: b.notify === '1', title: b.title, wordings: b.wording, checked: b.checked, extra: b.extra, topic: b.topic,
     source: b.source, sourceUrl: b.source_url, updated: b.updated, answer: b.answer, answerEn: b.answer_en, editorNote: b.editor_note,
   };
 }
@@ -147,6 +154,7 @@ ${Object.keys(problems).length ? html`<p class="flash flash-error" role="alert">
   <input type="hidden" name="kind" value="${d.kind}">
   <input type="hidden" name="id" value="${d.id ?? ''}">
   <input type="hidden" name="group" value="${d.group ?? ''}">
+  <input type="hidden" name="question" value="${d.question ?? ''}">
   <div><label for="e-title">${t.title}</label><input id="e-title" name="title" type="text" maxlength="300" required value="${d.title}"${inv('title')}>${err('title')}</div>
   ${d.wordings.length
     ? html`<fieldset><legend>${t.wordings}</legend><p class="hint">Bỏ chọn những câu không cùng ý.</p>
@@ -161,6 +169,10 @@ ${Object.keys(problems).length ? html`<p class="flash flash-error" role="alert">
   <div><label for="e-answer">${t.answer}</label><textarea id="e-answer" name="answer" rows="5" maxlength="5000" required${inv('answer')}>${d.answer}</textarea>${err('answer')}</div>
   <div><label for="e-answer-en">${t.answerEn}</label><textarea id="e-answer-en" name="answer_en" rows="3" maxlength="5000">${d.answerEn}</textarea></div>
   <div><label for="e-note">Ghi chú cho cán bộ (không gửi cho người dân)</label><input id="e-note" name="editor_note" type="text" maxlength="1000" value="${d.editorNote}"></div>
+  ${d.group || d.question
+    ? html`<div><label class="check" for="e-notify"><input type="checkbox" id="e-notify" name="notify" value="1"${d.notify ? html` checked` : ''}> Báo cho người đã hỏi</label>
+  <p class="hint">Khi lưu, mỗi người đã hỏi trong 7 ngày qua nhận một tin Zalo ngắn với câu trả lời và nguồn (mỗi người một lần).</p></div>`
+    : ''}
   <section class="preview-wrap" aria-label="Xem trước trên Zalo"><h2>Xem trước trên Zalo</h2><div class="zalo-bubble"><pre class="zalo" id="preview-bubble">${bubbleText(d)}</pre></div></section>
   <div class="actions">
     <button type="submit" name="action" value="try" formnovalidate>Thử ngay</button>
@@ -173,8 +185,28 @@ ${opts.tried ? tryResults(opts.tried) : ''}`;
 }
 
 const blank = (kind: EditorKind): EditorDraft => ({
-  kind, id: null, group: null, title: '', wordings: [], checked: [], extra: '', topic: '', source: '', sourceUrl: '', updated: vnToday(), answer: '', answerEn: '', editorNote: '',
+  kind, id: null, group: null, question: null, notify: true, title: '', wordings: [], checked: [], extra: '', topic: '', source: '', sourceUrl: '', updated: vnToday(), answer: '', answerEn: '', editorNote: '',
 });
+
+/**
+ * "Báo cho người đã hỏi": once an FAQ or a correction from an emerging group or an unanswered
+ * question is saved, each person who asked it in the last 7 days is told once (people-loop keys
+ * the notice on the document, so saving it again tells nobody twice). Null when nobody was to be
+ * told (unticked, or a draft not started from citizens' questions).
+ */
+async function tellAskers(req: FastifyRequest, deps: PageDeps, d: EditorDraft, docId: string): Promise<number | null> {
+  if (!d.notify || !deps.loop || (!d.group && !d.question)) return null;
+  const ids = new Set<number>();
+  if (d.question) ids.add(Number(d.question));
+  if (d.group && deps.insights) {
+    const g = (await deps.insights.listEmerging({ includeClosed: true })).find((x) => x.id === d.group);
+    for (const x of g?.questions ?? []) ids.add(Number(x.id));
+  }
+  const source = [d.source.trim(), d.sourceUrl.trim()].filter(Boolean).join(' ');
+  const told = await deps.loop.notifyAskers({ publishedKey: `doc:${docId}`, kind: d.kind === 'faq' ? 'faq' : 'correction', questionIds: [...ids], answer: d.answer.trim(), source });
+  await deps.auth.audit(req, 'loop.notify_askers', docId, { told, questions: ids.size });
+  return told;
+}
 
 export function editorRoutes(admin: FastifyInstance, deps: PageDeps): void {
   const { auth } = deps;
@@ -189,6 +221,7 @@ export function editorRoutes(admin: FastifyInstance, deps: PageDeps): void {
         const { rows } = await deps.insights.listQuestions({ id: req.query.question, page: 1, pageSize: 1 });
         const q = rows[0]?.question;
         if (q) {
+          d.question = req.query.question;
           d.wordings = [q];
           d.checked = [q];
           d.title = bestTitle([q]);
@@ -240,8 +273,10 @@ export function editorRoutes(admin: FastifyInstance, deps: PageDeps): void {
       const markdown = draftMarkdown(d, id);
       const saved = await deps.knowledge.addUpload(`${id}.md`, Buffer.from(markdown, 'utf8'), { title: d.title.trim(), topic: d.topic, source: d.source.trim(), sourceUrl: d.sourceUrl.trim() || null }, req.staff!.username);
       await auth.audit(req, 'draft.save', saved.id, { kind, edit: Boolean(d.id) });
+      const told = await tellAskers(req, deps, d, saved.id);
       if (d.group && deps.insights) await deps.insights.setEmergingState(d.group, 'answered', d.title, req.staff!.username, saved.id);
-      return reply.redirect(`/admin/knowledge?ok=draft-saved&doc=${encodeURIComponent(saved.id)}#doc-${encodeURIComponent(saved.id)}`, 303);
+      const toldQs = told === null ? '' : `&told=${told}`;
+      return reply.redirect(`/admin/knowledge?ok=draft-saved${toldQs}&doc=${encodeURIComponent(saved.id)}#doc-${encodeURIComponent(saved.id)}`, 303);
     });
   }
 }

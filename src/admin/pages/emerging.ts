@@ -51,6 +51,7 @@ ${groups.map(
   <p class="muted">${g.distinctUsers} người hỏi · lần cuối ${formatDateTime(g.lastAskedAt)}${g.stateBy && g.state !== 'open' ? html` · ${SHOW_LABEL[g.state!]!.toLowerCase()} (${g.stateBy})` : ''}</p>
   <ul class="examples">${(g.questions ?? g.examples.map((text) => ({ id: '', text, askedAt: g.lastAskedAt }))).slice(0, 8).map(
     (x) => html`<li>${x.id ? html`<a class="citizen" href="/admin/questions?id=${x.id}">${x.text}</a>` : html`<span class="citizen">${x.text}</span>`}
+      ${editor && x.id && deps.loop ? html`<a class="button small" href="/admin/questions/${x.id}/reply">Trả lời người hỏi</a>` : ''}
       ${editor && x.id && (g.questions?.length ?? 0) > 1 ? html`<form method="post" action="/admin/emerging/split" class="inline">${csrfField(req)}<input type="hidden" name="question" value="${x.id}"><input type="hidden" name="back" value="${back}"><button type="submit" class="small" title="Câu này không cùng ý với nhóm">Tách ra</button></form>` : ''}</li>`,
   )}</ul>
   ${(g.questions?.length ?? 0) > 8 ? html`<p class="muted small">và ${g.questions!.length - 8} câu khác.</p>` : ''}

@@ -10,7 +10,7 @@ import { FLAG_STATUS_LABEL, label } from '../labels.js';
 import { csrfField, page } from '../layout.js';
 import type { PageDeps } from '../plugin.js';
 import type { FlagStatus, FlagView } from '../sources.js';
-import { can, OK_MESSAGES, sendPage, unavailable } from './common.js';
+import { can, OK_MESSAGES, sendPage, toldText, unavailable } from './common.js';
 import { questionTable } from './questions.js';
 
 const STATUSES = ['new', 'confirmed', 'dismissed', 'resolved'] as const;
@@ -24,6 +24,8 @@ const ParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/) });
 const ActionBody = z.object({
   status: z.enum(['confirmed', 'dismissed', 'resolved', 'note']).default('note'),
   note: z.string().trim().max(2000).optional(),
+  // "Báo cho người đã hỏi" (a checkbox, absent when unticked): used when confirming.
+  notify: z.literal('1').optional(),
 });
 
 /** "↑ tăng" / "↓ giảm" / "= như tuần trước", comparing the last 7 days with the 7 before. */
@@ -33,12 +35,16 @@ export function trendMarker(f: Pick<FlagView, 'distinctUsers7d' | 'distinctUsers
   return html`<span class="trend-flat">= như tuần trước</span>`;
 }
 
-function actionForm(req: FastifyRequest, f: FlagView, okCode: string | undefined): SafeHtml {
-  const feedback = okCode && OK_MESSAGES[okCode] ? html`<span class="feedback ok" role="status">✓ ${OK_MESSAGES[okCode]}</span>` : html`<span class="feedback" role="status"></span>`;
+function actionForm(req: FastifyRequest, f: FlagView, okCode: string | undefined, told = ''): SafeHtml {
+  const feedback = okCode && OK_MESSAGES[okCode] ? html`<span class="feedback ok" role="status">✓ ${OK_MESSAGES[okCode]}${told ? ` ${told}` : ''}</span>` : html`<span class="feedback" role="status"></span>`;
   return html`<form method="post" action="/admin/flags/${f.id}/action" class="note-form" id="act-${f.id}">
   ${csrfField(req)}
   <label for="note-${f.id}">Ghi chú (không bắt buộc)</label>
   <textarea id="note-${f.id}" name="note" rows="2" maxlength="2000" placeholder="vd. đã báo Ban Tuyên giáo, đã đăng đính chính trên trang xã">${f.note ?? ''}</textarea>
+  ${f.status !== 'confirmed'
+    ? html`<label class="check" for="notify-${f.id}"><input type="checkbox" id="notify-${f.id}" name="notify" value="1" checked> Báo cho người đã hỏi</label>
+  <p class="hint">Khi xác nhận, mỗi người đã hỏi thông tin này trong 7 ngày qua nhận lời đính chính và nguồn qua Zalo (mỗi người một lần).</p>`
+    : ''}
   <div class="actions">
     ${ACTIONS.filter((a) => a.status !== f.status).map((a) => html`<button type="submit" name="status" value="${a.status}" data-action="${a.status}" title="${a.hint}"${a.status === 'confirmed' ? html` class="primary"` : ''}>${a.text}</button>`)}
     <button type="submit" name="status" value="note" data-action="note">Chỉ lưu ghi chú</button>
@@ -47,7 +53,7 @@ function actionForm(req: FastifyRequest, f: FlagView, okCode: string | undefined
 </form>`;
 }
 
-function flagCard(req: FastifyRequest, f: FlagView, okFor: { id?: string; ok?: string }): SafeHtml {
+function flagCard(req: FastifyRequest, f: FlagView, okFor: { id?: string; ok?: string; told?: string }): SafeHtml {
   return html`<article class="panel flag" id="flag-${f.id}">
   <header class="flag-head">
     <h2><a href="/admin/flags/${f.id}">${f.claim || 'Thông tin sai lệch'}</a></h2>
@@ -58,18 +64,34 @@ function flagCard(req: FastifyRequest, f: FlagView, okFor: { id?: string; ok?: s
   ${f.examples.length ? html`<h3>Ví dụ câu hỏi</h3><ul class="examples">${f.examples.slice(0, 3).map((e) => html`<li class="citizen">${e}</li>`)}</ul>` : ''}
   ${f.note ? html`<p><strong>Ghi chú:</strong> <span class="note">${f.note}</span></p>` : ''}
   <p><a href="/admin/flags/${f.id}">Xem chi tiết, câu trả lời đính chính và lịch sử →</a></p>
-  ${can(req, 'editor') ? actionForm(req, f, okFor.id === f.id ? okFor.ok : undefined) : ''}
+  ${can(req, 'editor') ? actionForm(req, f, okFor.id === f.id ? okFor.ok : undefined, okFor.id === f.id ? toldText(okFor) : '') : ''}
 </article>`;
 }
 
 const trendData = (flags: FlagView[]) =>
   Object.fromEntries(flags.map((f) => [f.id, { labels: f.daily.map((d) => d.day.slice(8, 10) + '/' + d.day.slice(5, 7)), users: f.daily.map((d) => d.users) }]));
 
+/**
+ * Confirming a flag publishes its correction to the people who asked: each person who asked this
+ * false claim in the last 7 days gets the correction the knowledge holds, with its source, once
+ * (keyed on the correction document, so the same correction saved from the editor or confirmed
+ * again tells nobody twice). Null when there is no correction document to send.
+ */
+async function tellAskers(req: FastifyRequest, deps: PageDeps, flagId: string): Promise<number | null> {
+  if (!deps.loop || !deps.insights || !deps.knowledge) return null;
+  const f = await deps.insights.flagDetail(flagId);
+  const doc = f ? await deps.knowledge.getDocument(f.misconceptionId) : null;
+  if (!f || !doc || doc.kind !== 'misconception' || !doc.body.trim()) return null;
+  const told = await deps.loop.notifyAskers({ publishedKey: `doc:${doc.id}`, kind: 'correction', misconceptionId: f.misconceptionId, answer: doc.body.trim(), source: doc.source });
+  await deps.auth.audit(req, 'loop.notify_askers', doc.id, { told, flag: flagId });
+  return told;
+}
+
 export function flagRoutes(admin: FastifyInstance, deps: PageDeps): void {
   const { auth } = deps;
   const TITLE = 'Thông tin sai lệch';
 
-  admin.get<{ Querystring: { status?: string; ok?: string; id?: string } }>('/flags', { preHandler: auth.requireRole('viewer') }, async (req, reply) => {
+  admin.get<{ Querystring: { status?: string; ok?: string; id?: string; told?: string } }>('/flags', { preHandler: auth.requireRole('viewer') }, async (req, reply) => {
     if (!deps.insights) return sendPage(reply, page(req, { title: TITLE, active: 'flags', body: unavailable(TITLE) }));
     const status = STATUSES.find((s) => s === req.query.status);
     const flags = await deps.insights.listFlags(status ? { status } : undefined);
@@ -89,7 +111,7 @@ ${jsonBlock('flag-trends', trendData(flags))}`;
     return sendPage(reply, page(req, { title: TITLE, active: 'flags', body, scripts: ['chart.umd.js', 'charts.js'] }));
   });
 
-  admin.get<{ Params: { id: string }; Querystring: { ok?: string } }>('/flags/:id', { preHandler: auth.requireRole('viewer') }, async (req, reply) => {
+  admin.get<{ Params: { id: string }; Querystring: { ok?: string; told?: string } }>('/flags/:id', { preHandler: auth.requireRole('viewer') }, async (req, reply) => {
     if (!deps.insights) return sendPage(reply, page(req, { title: TITLE, active: 'flags', body: unavailable(TITLE) }));
     const parsed = ParamsSchema.safeParse(req.params);
     const f = parsed.success ? await deps.insights.flagDetail(parsed.data.id) : null;
@@ -104,7 +126,7 @@ ${jsonBlock('flag-trends', trendData(flags))}`;
   <p><strong>${f.distinctUsers7d} người</strong> trong 7 ngày ${trendMarker(f)} (7 ngày trước đó: ${f.distinctUsersPrev7d}) · ${f.distinctUsers24h} người trong 24 giờ · phát hiện lúc ${formatDateTime(f.raisedAt)}</p>
   <div class="chart-box small"><canvas data-chart="trend" data-source="flag-trends" data-key="${f.id}" role="img" aria-label="Số người hỏi mỗi ngày trong 30 ngày qua"></canvas></div>
   ${jsonBlock('flag-trends', trendData([f]))}
-  ${editor ? actionForm(req, f, req.query.ok) : ''}
+  ${editor ? actionForm(req, f, req.query.ok, toldText(req.query)) : ''}
 </section>
 <section class="panel">
   <h2>Câu trả lời đính chính trợ lý đang gửi</h2>
@@ -135,14 +157,15 @@ ${jsonBlock('flag-trends', trendData(flags))}`;
   admin.post('/flags/:id/action', { preHandler: [auth.requireRole('editor'), auth.verifyCsrf] }, async (req, reply) => {
     if (!deps.insights) return reply.code(503).send('unavailable');
     const { id } = ParamsSchema.parse(req.params);
-    const { status, note } = ActionBody.parse(req.body);
+    const { status, note, notify } = ActionBody.parse(req.body);
     const change: { status?: FlagStatus; note?: string } = {};
     if (status !== 'note') change.status = status;
     if (note !== undefined && (note !== '' || status === 'note')) change.note = note;
     await deps.insights.updateFlag(id, change, req.staff!.username);
     if (change.status) await auth.audit(req, `flag.${change.status}`, id, change.note ? { note: true } : {});
     if (change.note !== undefined) await auth.audit(req, 'flag.note', id, { length: change.note.length });
-    const ok = status === 'note' ? 'flag-note' : ACTIONS.find((a) => a.status === status)!.ok;
+    const told = status === 'confirmed' && notify === '1' ? await tellAskers(req, deps, id) : null;
+    const ok = (status === 'note' ? 'flag-note' : ACTIONS.find((a) => a.status === status)!.ok) + (told === null ? '' : `&told=${told}`);
     const back = String(req.headers.referer ?? '').includes(`/admin/flags/${id}`) ? `/admin/flags/${id}?ok=${ok}#act-${id}` : `/admin/flags?ok=${ok}&id=${id}#act-${id}`;
     return reply.redirect(back, 303);
   });

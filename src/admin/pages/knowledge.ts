@@ -13,10 +13,10 @@ import { formatDateTime, formatYmd, html, type SafeHtml } from '../html.js';
 import { KIND_LABEL, label, TOPIC_LABEL, TOPICS } from '../labels.js';
 import { csrfField, page } from '../layout.js';
 import type { PageDeps } from '../plugin.js';
-import type { KnowledgeDocumentSummary } from '../sources.js';
+import type { KnowledgeDocumentSummary, ReviewItem } from '../sources.js';
 import { foldNormalized } from '../../text/normalize.js';
 import { createReindexJob, type ReindexStatus } from '../reindex-job.js';
-import { can, flashFromQuery, sendPage, unavailable } from './common.js';
+import { can, flashFromQuery, sendPage, unavailable, vnToday } from './common.js';
 
 export const UPLOAD_EXTENSIONS = ['.md', '.docx', '.pdf'];
 
@@ -67,7 +67,7 @@ const ListQuery = z.object({
   q: z.string().trim().max(200).optional().catch(undefined),
   kind: z.enum(['doc', 'faq', 'misconception']).optional().catch(undefined),
   topic: z.string().max(40).optional().catch(undefined),
-  show: z.enum(['unreviewed', 'staff']).optional().catch(undefined),
+  show: z.enum(['unreviewed', 'stale', 'staff']).optional().catch(undefined),
   doc: z.string().regex(/^[\w.-]{1,120}$/).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
@@ -85,16 +85,55 @@ function fieldValue(body: unknown, name: string): string | undefined {
   return f && f.type === 'field' && typeof f.value === 'string' ? f.value : undefined;
 }
 
-function matches(d: KnowledgeDocumentSummary, q: z.infer<typeof ListQuery>): boolean {
+function matches(d: KnowledgeDocumentSummary, q: z.infer<typeof ListQuery>, stale: Set<string>): boolean {
   if (q.kind && d.kind !== q.kind) return false;
   if (q.topic && d.topic !== q.topic) return false;
   if (q.show === 'unreviewed' && d.reviewedBy) return false;
+  if (q.show === 'stale' && !stale.has(d.id)) return false;
   if (q.show === 'staff' && d.origin !== 'staff') return false;
   if (q.q) {
     const needle = foldNormalized(q.q);
     if (needle && !foldNormalized(`${d.title} ${d.source} ${d.id} ${d.editorNote ?? ''}`).includes(needle)) return false;
   }
   return true;
+}
+
+// Several documents marked reviewed at once (the review gate): `ids` repeats, one per ticked box.
+const ReviewManyBody = z.object({
+  ids: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().regex(/^[\w.-]{1,120}$/)).max(1000)),
+});
+/** How many waiting documents the review panel lists with checkboxes (the rest are a filter away). */
+const REVIEW_SHOWN = 100;
+
+function reviewPanel(req: FastifyRequest, queue: ReviewItem[], editor: boolean): SafeHtml {
+  const stale = queue.filter((d) => d.stale).length;
+  const unreviewed = queue.filter((d) => d.unreviewed).length;
+  const shown = queue.slice(0, REVIEW_SHOWN);
+  const why = (d: ReviewItem) => html`${d.stale ? html`<span class="badge badge-misconception">Quá hạn xem lại (${d.reviewBy ? formatYmd(d.reviewBy) : ''})</span> ` : ''}${d.unreviewed ? html`<span class="badge badge-out_of_scope">Chưa duyệt</span>` : ''}`;
+  const rows = shown.map((d) => html`<tr>
+      ${editor ? html`<td><input type="checkbox" name="ids" value="${d.id}" id="rv-${d.id}" aria-label="Chọn ${d.title}"></td>` : ''}
+      <td class="main">${editor ? html`<label for="rv-${d.id}">${d.title}</label>` : d.title} <a class="small" href="/admin/knowledge/doc/${d.id}">Mở</a></td>
+      <td data-label="Loại">${label(KIND_LABEL, d.kind)}</td>
+      <td data-label="Nguồn">${d.source || '—'}</td>
+      <td data-label="Vì sao">${why(d)}</td>
+    </tr>`);
+  const table = html`<div class="table-wrap"><table class="cards-sm review-queue">
+    <thead><tr>${editor ? html`<th scope="col"><input type="checkbox" id="rv-all" aria-label="Chọn tất cả" hidden></th>` : ''}<th scope="col">Tài liệu</th><th scope="col">Loại</th><th scope="col">Nguồn</th><th scope="col">Vì sao cần duyệt</th></tr></thead>
+    <tbody>${rows}</tbody></table></div>`;
+  return html`<section class="panel" id="review">
+  <h2>Cần duyệt (${queue.length})</h2>
+  <p>${stale ? html`<strong>${stale} tài liệu đã quá hạn xem lại</strong> (ngày "xem lại trước" đã đến): phí, giờ mở cửa, lịch lễ hội có thể đã thay đổi. ` : ''}${unreviewed} tài liệu chưa có người duyệt.
+    ${stale ? html`<a href="/admin/knowledge?show=stale">Xem các tài liệu quá hạn</a> · ` : ''}<a href="/admin/knowledge?show=unreviewed">Xem các tài liệu chưa duyệt</a></p>
+  ${queue.length === 0
+    ? html`<p class="muted">Mọi tài liệu đều đã được duyệt và còn hạn.</p>`
+    : editor
+      ? html`<form method="post" action="/admin/knowledge/review" id="review-form">${csrfField(req)}
+    ${table}
+    ${queue.length > shown.length ? html`<p class="muted small">Hiện ${shown.length} tài liệu đầu (quá hạn trước); duyệt xong sẽ hiện tiếp.</p>` : ''}
+    <div class="actions"><button type="submit" class="primary">Đánh dấu đã duyệt các tài liệu đã chọn</button></div>
+  </form>`
+      : table}
+</section>`;
 }
 
 const topicOptions = (selected?: string): SafeHtml[] => TOPICS.map((t) => html`<option value="${t}"${selected === t ? html` selected` : ''}>${TOPIC_LABEL[t]}</option>`);
@@ -108,8 +147,9 @@ export function knowledgeRoutes(admin: FastifyInstance, deps: PageDeps): void {
   const render = async (req: FastifyRequest, reply: FastifyReply, error?: string, status = 200, form: Record<string, string | undefined> = {}) => {
     if (!knowledge || !job) return sendPage(reply, page(req, { title: 'Tri thức', active: 'knowledge', body: unavailable('Tri thức') }));
     const q = ListQuery.parse(req.query ?? {});
-    const all = await knowledge.listDocuments();
-    const shown = all.filter((d) => matches(d, q)).sort((a, b) => (a.id === q.doc ? -1 : b.id === q.doc ? 1 : 0) || b.indexedAt.getTime() - a.indexedAt.getTime());
+    const [all, queue] = await Promise.all([knowledge.listDocuments(), knowledge.reviewQueue(vnToday())]);
+    const staleIds = new Set(queue.filter((d) => d.stale).map((d) => d.id));
+    const shown = all.filter((d) => matches(d, q, staleIds)).sort((a, b) => (a.id === q.doc ? -1 : b.id === q.doc ? 1 : 0) || b.indexedAt.getTime() - a.indexedAt.getTime());
     const pages = Math.max(1, Math.ceil(shown.length / PAGE));
     const rows = shown.slice((q.page - 1) * PAGE, q.page * PAGE);
     const editor = can(req, 'editor');
@@ -158,13 +198,14 @@ ${editor
 </section>
 </div>`
   : ''}
+${reviewPanel(req, queue, editor)}
 <section class="panel">
   <h2>Tài liệu (${shown.length}${shown.length !== all.length ? html` / ${all.length}` : ''})</h2>
   <form method="get" action="/admin/knowledge" class="filters" role="search" aria-label="Tìm tài liệu">
     <div><label for="k-q">Tìm</label><input id="k-q" name="q" type="search" value="${q.q ?? ''}" placeholder="vd. tiêm chủng"></div>
     <div><label for="k-kind">Loại</label><select id="k-kind" name="kind"><option value="">Tất cả</option>${Object.entries(KIND_LABEL).map(([k, v]) => html`<option value="${k}"${q.kind === k ? html` selected` : ''}>${v}</option>`)}</select></div>
     <div><label for="k-topic">Chủ đề</label><select id="k-topic" name="topic"><option value="">Tất cả</option>${topicOptions(q.topic)}</select></div>
-    <div><label for="k-show">Hiện</label><select id="k-show" name="show"><option value="">Tất cả</option><option value="unreviewed"${q.show === 'unreviewed' ? html` selected` : ''}>Chưa duyệt</option><option value="staff"${q.show === 'staff' ? html` selected` : ''}>Do cán bộ tải lên</option></select></div>
+    <div><label for="k-show">Hiện</label><select id="k-show" name="show"><option value="">Tất cả</option><option value="unreviewed"${q.show === 'unreviewed' ? html` selected` : ''}>Chưa duyệt</option><option value="stale"${q.show === 'stale' ? html` selected` : ''}>Quá hạn xem lại</option><option value="staff"${q.show === 'staff' ? html` selected` : ''}>Do cán bộ tải lên</option></select></div>
     <div class="actions"><button type="submit" class="primary">Tìm</button> <a href="/admin/knowledge">Xóa lọc</a></div>
   </form>
   <div class="table-wrap">
@@ -187,7 +228,7 @@ ${editor
       <td class="inline-sm" data-label="Chủ đề">${label(TOPIC_LABEL, d.topic)}</td>
       <td data-label="Nguồn">${d.source || '—'}</td>
       <td class="nowrap inline-sm" data-label="Cập nhật">${d.updated ? formatYmd(d.updated) : '—'}</td>
-      <td data-label="Duyệt">${d.reviewedBy
+      <td data-label="Duyệt">${staleIds.has(d.id) ? html`<span class="badge badge-misconception">Quá hạn xem lại</span> ` : ''}${d.reviewedBy
         ? html`<span class="badge badge-answered">Đã duyệt: ${d.reviewedBy}</span>`
         : editor
           ? html`<form method="post" action="/admin/knowledge/${d.id}/review" class="inline">${csrfField(req)}<button type="submit">Đánh dấu đã duyệt</button></form>`
@@ -301,6 +342,16 @@ ${editor && d.origin === 'staff'
     if (!job) return reply.code(503).send({ error: 'unavailable' });
     const st = job.status();
     return { ...st, text: statusText(st) };
+  });
+
+  // The review gate: several documents at once (one statement, one reload), each audited.
+  admin.post('/knowledge/review', { preHandler: [auth.requireRole('editor'), auth.verifyCsrf] }, async (req, reply) => {
+    if (!knowledge) return reply.code(503).send('unavailable');
+    const { ids } = ReviewManyBody.parse(req.body ?? {});
+    if (ids.length === 0) return render(req, reply, 'Hãy chọn ít nhất một tài liệu để đánh dấu đã duyệt.', 400);
+    const done = await knowledge.markReviewedMany(ids, req.staff!.username);
+    for (const id of done) await auth.audit(req, 'knowledge.review', id, { bulk: done.length });
+    return reply.redirect(`/admin/knowledge?ok=reviewed-many&n=${done.length}#review`, 303);
   });
 
   admin.post<{ Params: { id: string } }>('/knowledge/:id/review', { preHandler: [auth.requireRole('editor'), auth.verifyCsrf] }, async (req, reply) => {

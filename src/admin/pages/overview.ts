@@ -10,7 +10,7 @@ import { page } from '../layout.js';
 import { compareText, resolvePeriod } from '../periods.js';
 import type { PageDeps } from '../plugin.js';
 import type { FlagView, Overview } from '../sources.js';
-import { flashFromQuery, sendPage, unavailable } from './common.js';
+import { flashFromQuery, sendPage, unavailable, vnToday } from './common.js';
 import { presetLinks } from './questions.js';
 import { trendMarker } from './flags.js';
 
@@ -43,14 +43,16 @@ export function overviewRoutes(admin: FastifyInstance, deps: PageDeps): void {
     const now = new Date();
     const period = resolvePeriod(q, now, '7d')!;
     const range = { from: period.from, to: period.to < now ? period.to : now };
-    const [ov, before, flags, failures, parked, repeated] = await Promise.all([
+    const [ov, before, flags, failures, parked, repeated, review] = await Promise.all([
       deps.insights?.overview(range) ?? null,
       deps.insights?.overview(period.prev) ?? null,
       deps.insights?.listFlags() ?? ([] as FlagView[]),
       deps.delivery?.listFailures(500) ?? [],
       deps.delivery?.listParkedEvents(500) ?? [],
       deps.insights?.repeatedQuestions(range, 10) ?? [],
+      deps.knowledge?.reviewQueue(vnToday(now)) ?? [],
     ]);
+    const stale = review.filter((d) => d.stale).length;
     const active = flags.filter((f) => f.status === 'new' || f.status === 'confirmed');
     const days = Math.max(1, Math.min(92, Math.round((period.to.getTime() - period.from.getTime()) / 86_400_000)));
     const chart = dailySeries(ov?.byDay ?? [], new Date(period.to.getTime() - 1), days);
@@ -72,6 +74,9 @@ ${fresh
   <li><a href="/admin/try">Thử hỏi trợ lý</a> vài câu người dân hay hỏi để xem cách trả lời.</li>
   <li><a href="/admin/knowledge">Bổ sung tri thức</a>: tải lên văn bản, lịch, thông báo của xã, hoặc soạn câu hỏi thường gặp.</li>
 </ol></section>`
+  : ''}
+${stale
+  ? html`<p class="flash flash-error" role="status" id="stale-warning"><strong>${stale} tài liệu đã quá hạn xem lại</strong>: phí, giờ mở cửa hoặc lịch sự kiện có thể đã thay đổi, trợ lý vẫn đang dùng chúng. <a href="/admin/knowledge?show=stale">Xem và duyệt lại</a></p>`
   : ''}
 <section class="cards" aria-label="Số liệu ${period.text}">
   <div class="card"><a href="/admin/questions?${rangeQs}"><span class="num">${formatNumber(ov?.total ?? 0)}</span><span class="cap">câu hỏi</span><span class="delta">${compareText(ov?.total ?? 0, before?.total ?? 0)}</span></a></div>

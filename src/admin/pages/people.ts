@@ -24,6 +24,7 @@ const TABLE_LABELS: Record<string, string> = {
   pending: 'yêu cầu chờ xác nhận',
   channel_state: 'trạng thái kênh',
   flag_examples: 'ví dụ trong cờ',
+  notices: 'lần được báo có câu trả lời',
 };
 
 function hoursLeft(until: Date, now: Date): string {

@@ -35,3 +35,17 @@
   });
   if (text.getAttribute('data-running') === '1') poll();
 })();
+
+// Review gate: "Chọn tất cả" ticks every listed document (hidden without JavaScript, where each
+// box is ticked by hand).
+(function () {
+  'use strict';
+  var all = document.getElementById('rv-all');
+  var form = document.getElementById('review-form');
+  if (!all || !form) return;
+  all.hidden = false;
+  all.addEventListener('change', function () {
+    var boxes = form.querySelectorAll('input[name="ids"]');
+    for (var i = 0; i < boxes.length; i++) boxes[i].checked = all.checked;
+  });
+})();
