@@ -75,6 +75,47 @@ export function topicalWords(lex: Lexicon, text: string, ents: NamedEntity[]): s
   return words(f).filter((w) => !lex.fillers.has(w) && !lex.smalltalkFillers.has(w));
 }
 
+/**
+ * The thing a "how many" question counts ("bao nhiêu người" → người, "how many islands" → islands),
+ * with its synonyms, as folded words; null when the question counts nothing named (a unit, or no
+ * noun follows).
+ */
+export function countedNoun(lex: Lexicon, text: string): string[] | null {
+  const c = lex.data.questionWords.counted;
+  if (!c.after.length) return null;
+  const ws = folded(text).split(' ').filter(Boolean);
+  const skip = new Set(c.skip);
+  for (const a of c.after) {
+    const aw = a.split(' ');
+    for (let i = 0; i + aw.length < ws.length; i++) {
+      if (!aw.every((w, k) => ws[i + k] === w)) continue;
+      const next = ws[i + aw.length]!;
+      // listed things first ("người" is also a filler word)
+      const syn = c.synonyms[next] ?? c.synonyms[next.replace(/s$/, '')];
+      if (syn) return [...new Set([next, ...syn])];
+      if (skip.has(next) || lex.fillers.has(next) || /^\d/.test(next)) continue;
+      return [next, next.replace(/s$/, '')];
+    }
+  }
+  return null;
+}
+
+/** The kind of place a "which" question asks for ("xã nào" → xã, "which province" → province), with synonyms; or null. */
+export function whichNoun(lex: Lexicon, text: string): string[] | null {
+  const c = lex.data.questionWords.counted;
+  const f = pad(folded(text));
+  for (const w of [...c.which].sort((a, b) => b.length - a.length)) {
+    if (f.includes(pad(`${w} nao`)) || f.includes(pad(`which ${w}`)) || f.includes(pad(`what ${w}`))) return [...new Set([w, ...(c.synonyms[w] ?? [])])];
+  }
+  return null;
+}
+
+/** Does a sentence count that thing (a folded word or phrase of the list, singular or plural)? */
+export function countsNoun(sentence: string, noun: readonly string[]): boolean {
+  const f = pad(folded(sentence));
+  return noun.some((n) => f.includes(pad(n)) || f.includes(pad(`${n}s`)));
+}
+
 /** A bare menu choice: "1", "2.", "số 2", "câu 1", "option 3". */
 export function menuChoice(text: string): number | null {
   const m = folded(text).trim().match(/^(?:so|cau|y|muc|chon|option|number|no)?\s*([1-9])\s*(?:a|nhe|nha|ad)?$/);
