@@ -93,6 +93,9 @@ const QuestionWordsFile = z.object({
   parts: z.object({ max: z.number().int().min(1).max(5), joiners: phrases }),
   title_words: wordBlock,
   commune_time: z.object({ former: CommuneTime, current: CommuneTime }),
+  named_places: z
+    .object({ marked: phrases, unmarked: phrases, en_tails: phrases, stop: wordBlock })
+    .default({ marked: [], unmarked: [], en_tails: [], stop: [] }),
   counted: z
     .object({ after: phrases, skip: wordBlock, which: phrases.default([]), synonyms: z.record(z.string(), phrases) })
     .default({ after: [], skip: [], which: [], synonyms: {} }),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { routeFor, officeNamedBy } from '../../src/answer/refusal.js';
 import { detectSmalltalk } from '../../src/answer/smalltalk.js';
 import { asksForMoney, heardFrom } from '../../src/answer/steps/claims.js';
-import { answerTypeOf, countedNoun, countsNoun, whichNoun } from '../../src/answer/understand.js';
+import { answerTypeOf, countedNoun, countsNoun, namedPlaces, whichNoun } from '../../src/answer/understand.js';
 import { fold, normalize } from '../../src/text/normalize.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
 
@@ -94,6 +94,15 @@ describe('what a "how many" or "which" question asks for', () => {
     expect(whichNoun(lex, 'hang bua o xa nao')).toContain('xa');
     expect(whichNoun(lex, 'Quần đảo Hoàng Sa thuộc thành phố nào?')).toContain('tinh');
     expect(whichNoun(lex, 'Which province do the Spratly Islands belong to?')).toContain('tinh');
+  });
+  it('finds the places a question names, and not verbs after a head word', () => {
+    expect(namedPlaces(lex, 'Xã Hùng Chân mới được lập từ những xã cũ nào?')).toEqual(['hung']);
+    expect(namedPlaces(lex, 'When was Hung Chan commune formed?')).toEqual(['hung']);
+    expect(namedPlaces(lex, 'cửa khẩu Thanh Thủy ở đâu')).toEqual(['thanh']);
+    // lower case after the head in a marked question is not a name; "xa" unmarked is too ambiguous
+    expect(namedPlaces(lex, 'Kế hoạch của xã triển khai quyết định nào')).toEqual([]);
+    expect(namedPlaces(lex, 'ke hoach cua xa trien khai quyet dinh nao')).toEqual([]);
+    expect(namedPlaces(lex, 'Lễ hội Hang Bua thường diễn ra vào tháng mấy')).toEqual(['bua']);
   });
   it('reads "báo ai", "who do I call" as asking for an office, not a person', () => {
     expect(answerTypeOf(lex, 'bi lua dao mat tien thi bao ai')).toMatchObject({ type: 'who', values: 'place' });

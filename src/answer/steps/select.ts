@@ -19,7 +19,7 @@ import type { CompiledEntity } from '../../text/lexicon.js';
 import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
-import { countsNoun } from '../understand.js';
+import { answerTypeOf, countsNoun } from '../understand.js';
 import type { Lang } from '../types.js';
 
 interface Ranked {
@@ -88,6 +88,10 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     if (ent && !mentions(ent, scope, raw)) return `not about ${e.id}`;
   }
   if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
+  // a place the question names ("xã Hùng Chân") that the entry never mentions: it is about another place
+  const titled = doc.kind === 'faq' ? scope : ` ${foldTitle(doc.title)} ${scope}`;
+  const missing = part.names.find((n) => !titled.includes(` ${n} `));
+  if (missing) return `does not mention "${missing}"`;
   const en = s.lang === 'en';
   const asked = entities.filter((e) => !e.home).map((e) => s.lex.entityById.get(e.id)).filter((e) => e !== undefined);
   const kind = part.type?.values ?? 'none';
@@ -100,6 +104,9 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
       text = doc.body;
       foreign = en;
     }
+    // a curated "not published" answer stands in only for questions of its own kind: the unpublished
+    // address of the UBND does not answer "when was the commune formed?"
+    if (valueKind !== 'none' && saysNotPublished(text, s.lex) && !sameKindAsEntry(part, doc, s)) return `not-published answer to another kind of question`;
     // the value must sit in a sentence about the asked entities (not in one about a neighbour)
     if (valueKind !== 'none' && !saysNotPublished(text, s.lex)) {
       const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && countsAsked(part, valueKind, i.text, s) && aboutAll(i, asked, contextOf(s.lex, unit)));
@@ -125,7 +132,11 @@ function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: Val
   const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
   const infos = sentenceInfos(s.lex, unit, unit.text);
   const context = contextOf(s.lex, unit);
-  const good = (i: SentenceInfo) => (kind === 'none' || (sentenceHolds(s.lex, i, kind) && countsAsked(part, kind, i.text, s))) && aboutAll(i, asked, context);
+  // a named place the passage's title does not carry must be in the sentence itself
+  const title = ` ${foldTitle(`${unit.doc.title} ${unit.section ?? ''}`)} `;
+  const names = part.names.filter((n) => !title.includes(` ${n} `));
+  const naming = (i: SentenceInfo) => names.length === 0 || names.every((n) => ` ${foldTitle(i.text)} `.includes(` ${n} `));
+  const good = (i: SentenceInfo) => (kind === 'none' || (sentenceHolds(s.lex, i, kind) && countsAsked(part, kind, i.text, s) && naming(i))) && aboutAll(i, asked, context);
   // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
   if (kind !== 'none' && saysNotPublished(trimmed, s.lex)) return trimmed;
   // the trimmed sentences, without those about something else of the asked kind ("Hoàng Sa …" for Trường Sa)
@@ -143,6 +154,18 @@ function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: Val
     if (score > 0 && (!best || score > best.score)) best = { text: info.text, score };
   }
   return best?.text ?? null;
+}
+
+const entryKinds = new WeakMap<object, Set<ValueKindName>>();
+/** The question wants the kind of value one of the entry's own phrasings asks for (or they ask none we can tell). */
+function sameKindAsEntry(part: PartState, doc: IndexedUnit['doc'], s: State): boolean {
+  if (!part.type) return true;
+  let kinds = entryKinds.get(doc);
+  if (!kinds) {
+    kinds = new Set([doc.title, ...doc.names.split('\n')].map((n) => answerTypeOf(s.lex, n)?.values).filter((k): k is ValueKindName => k !== undefined));
+    entryKinds.set(doc, kinds);
+  }
+  return kinds.size === 0 || kinds.has(part.type.values);
 }
 
 /** A "how many" answer counts the asked thing ("bao nhiêu người" is not answered by "138 đảo"); a "which province" answer names a province. */
