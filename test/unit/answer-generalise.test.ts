@@ -7,6 +7,7 @@ import { routeFor, officeNamedBy } from '../../src/answer/refusal.js';
 import { detectSmalltalk } from '../../src/answer/smalltalk.js';
 import { asksForMoney, heardFrom } from '../../src/answer/steps/claims.js';
 import { answerTypeOf, countedNoun, countsNoun, namedPlaces, whichNoun } from '../../src/answer/understand.js';
+import { holdsValue } from '../../src/answer/values.js';
 import { fold, normalize } from '../../src/text/normalize.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
 
@@ -108,5 +109,22 @@ describe('what a "how many" or "which" question asks for', () => {
     expect(answerTypeOf(lex, 'bi lua dao mat tien thi bao ai')).toMatchObject({ type: 'who', values: 'place' });
     expect(answerTypeOf(lex, 'who do i call about a power cut')).toMatchObject({ type: 'who', values: 'place' });
     expect(answerTypeOf(lex, 'chủ tịch xã là ai')).toMatchObject({ type: 'who', values: 'person' });
+  });
+});
+
+describe('a price wants a sum of money or "free", not any number', () => {
+  it('reads price questions as asking for money', () => {
+    expect(answerTypeOf(lex, 'vé bao nhiêu')).toMatchObject({ values: 'money' });
+    expect(answerTypeOf(lex, "what's the entrance fee for hang bua")).toMatchObject({ values: 'money' });
+    expect(answerTypeOf(lex, 'biên giới Việt Lào dài bao nhiêu')).not.toMatchObject({ values: 'money' });
+  });
+  it.each([
+    ['Vé vào cửa 20.000 đồng một người.', true],
+    ['Tham quan Hang Bua không mất vé vào cửa.', true],
+    ['There is no entrance fee.', true],
+    ['Hang Bua cách TP Vinh khoảng 170 km.', false],
+    ['Mở cửa từ 7 giờ đến 18 giờ.', false],
+  ])('%s → %s', (text, ok) => {
+    expect(holdsValue('money', text)).toBe(ok);
   });
 });

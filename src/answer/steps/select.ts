@@ -19,7 +19,7 @@ import type { CompiledEntity } from '../../text/lexicon.js';
 import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
-import { answerTypeOf, countsNoun } from '../understand.js';
+import { answerTypeOf, countsNoun, topicalWords } from '../understand.js';
 import type { Lang } from '../types.js';
 
 interface Ranked {
@@ -45,6 +45,8 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
       if (ROMAN_TOKENS.some((r) => haystack.includes(` ${r} `))) rank -= 0.1;
     }
     if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
+    // an English asker is better served by an English passage than by an FAQ with no English answer
+    if (cand.unit.doc.kind === 'faq' && lang === 'en' && !cand.unit.doc.meta.answerEn) rank -= 0.08;
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
@@ -235,7 +237,17 @@ export const selectStep: Step<PartState> = {
     }
     const close = verified.filter((v, i) => i > 0 && v.rank >= top.rank - s.deps.thresholds.clarifyMargin);
     if (close.length && top.conf < s.deps.thresholds.clarifyBelow) {
-      const options = [top, ...close].slice(0, 3);
+      // a menu offers only entries that share something the question asks about besides its entity
+      // ("chỗ ăn uống gần đó" is not answered by "cách biên giới Lào bao xa" or "có homestay không")
+      const asked = topicalWords(s.lex, part.text, part.entities).filter((w) => !/^\d+$/.test(w));
+      const relevant = (o: Chosen) => asked.length === 0 || asked.some((w) => ` ${foldTitle(menuLabel(o.cand.unit, s.lang, s.lex))} `.includes(` ${w} `));
+      const options = [top, ...close].filter(relevant).slice(0, 3);
+      // fewer than two relevant: no menu to offer, and a low-confidence answer among close neighbours
+      // is as likely a neighbouring passage: an honest refusal
+      if (options.length < 2) {
+        const draft = s.rumourMarked ? rumourReply(s, part, 'unverified', null) : refusal(part, s, top.cand.unit.doc.topic, top.conf);
+        return { final: draft, note: `close candidates, ${options.length ? 'one' : 'none'} about "${asked.join(' ')}" (${[top, ...close].map((o) => o.cand.unit.doc.id).join(', ')})` };
+      }
       const labels = options.map((o) => menuLabel(o.cand.unit, s.lang, s.lex));
       if (new Set(labels).size === labels.length) {
         const r = s.lex.data.replies[s.lang];
