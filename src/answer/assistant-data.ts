@@ -41,6 +41,10 @@ const OffDomainFile = z.object({
 
 const RoutesFile = z.object({
   default: officeId,
+  // words of a question that say which office handles it, whatever its knowledge topic ("đồn biên
+  // phòng", "căn cước", "mất điện"); first match in file order wins. Unlike off-domain terms they do
+  // not change grounding: they only route a refusal.
+  by_terms: z.array(z.object({ office: officeId, terms: phrases.min(1) })).default([]),
   topics: z.record(z.string(), officeId),
   rumour: officeId,
   scam: officeId,
@@ -74,7 +78,7 @@ const EntitySchema = z.object({
 });
 const EntitiesFile = z.object({ entities: z.array(EntitySchema).min(1) });
 
-const ValueKind = z.enum(['date', 'time', 'number', 'quantity', 'place', 'person', 'none']);
+const ValueKind = z.enum(['date', 'time', 'number', 'quantity', 'money', 'place', 'person', 'none']);
 export const ANSWER_TYPES = ['how_long', 'when', 'hours', 'how_many', 'who', 'where', 'why', 'how_to', 'papers', 'what_is', 'yesno'] as const;
 const CommuneTime = z.object({ accented: phrases, unaccented: phrases, not: phrases, phrases });
 const QuestionWordsFile = z.object({
@@ -89,6 +93,12 @@ const QuestionWordsFile = z.object({
   parts: z.object({ max: z.number().int().min(1).max(5), joiners: phrases }),
   title_words: wordBlock,
   commune_time: z.object({ former: CommuneTime, current: CommuneTime }),
+  named_places: z
+    .object({ marked: phrases, unmarked: phrases, en_tails: phrases, stop: wordBlock })
+    .default({ marked: [], unmarked: [], en_tails: [], stop: [] }),
+  counted: z
+    .object({ after: phrases, skip: wordBlock, which: phrases.default([]), synonyms: z.record(z.string(), phrases) })
+    .default({ after: [], skip: [], which: [], synonyms: {} }),
 });
 
 const LanguageFile = z.object({ english_words: wordBlock, neutral: phrases });
@@ -108,7 +118,8 @@ const LangReplies = z.object({
   refusal_why_off_domain: phrase,
   refusal_where: phrase,
   refusal_where_general: phrase,
-  contact_phone: phrase,
+  // keeps its leading space: " (điện thoại …)" follows the office name
+  contact_phone: z.string().min(1),
   nothing_asked: phrase,
   clarify: phrase,
   clarify_two: phrase,
@@ -130,9 +141,34 @@ const InjectionFile = z.object({ instruction_patterns: z.array(regex).min(1), ec
 
 const ClaimsFile = z.object({
   rumour_markers: phrases,
+  // "fb đồn", "trên mạng người ta bảo", "dân mạng chia sẻ": a source followed (within `window` words) by a telling verb
+  rumour_sources: phrases.default([]),
+  rumour_verbs: phrases.default([]),
+  rumour_window: z.number().int().min(1).max(6).default(3),
+  rumour_verb_not_before: phrases.default([]),
   quoted_min_words: z.number().int().min(1),
-  sensitive: z.array(z.object({ id: officeId, topic: z.string(), entities: z.array(officeId), terms: phrases, predicates: phrases.min(1) })),
-  scam: z.object({ money: phrases.min(1), request: phrases.min(1) }),
+  sensitive: z.array(
+    z.object({
+      id: officeId,
+      topic: z.string(),
+      entities: z.array(officeId),
+      terms: phrases,
+      predicates: phrases.min(1),
+      // knowledge entries (FAQ ids) whose answer states the official position on the matter; the
+      // rumour reply quotes the first one the knowledge has, else the best passage on the topic
+      facts: z.array(z.string()).default([]),
+    }),
+  ),
+  scam: z.object({
+    money: phrases.min(1),
+    request: phrases.min(1),
+    // a sum of money ("500k", "2 triệu", "35 nghìn", "$20"): a number followed by one of these units
+    amount_units: phrases.default([]),
+    // …with one of these (pay, transfer, a fee, a deposit) is a request for money, whoever asks
+    pay_words: phrases.default([]),
+    // a link or an app to install that someone sent
+    link_words: phrases.default([]),
+  }),
 });
 
 export const AssistantDataSchema = z.object({
@@ -228,6 +264,7 @@ function checkReferences(d: AssistantData): void {
   need('routes.yml', d.routes.scam, 'scam');
   for (const [topic, id] of Object.entries(d.routes.topics)) need('routes.yml', id, `topics.${topic}`);
   for (const t of d.offDomain.topics) need('off-domain.yml', t.route, `topic ${t.id}`);
+  for (const [i, r] of d.routes.by_terms.entries()) need('routes.yml', r.office, `by_terms[${i}]`);
   const entities = new Set<string>();
   for (const e of d.entities.entities) {
     if (entities.has(e.id)) throw new AssistantDataError('entities.yml', `entity id "${e.id}" appears twice`);

@@ -100,6 +100,12 @@ export interface PartState {
   q: QueryAnalysis;
   type: AnswerType | null;
   entities: NamedEntity[];
+  /** What a "how many" question counts, with synonyms (folded), or null. */
+  counted: string[] | null;
+  /** Names of places the question gives ("xã Hùng Chân" → "hung chan"): the answer must mention them. */
+  names: string[];
+  /** What kind of place a "which" question asks ("xã nào" → xã), with synonyms (folded), or null. */
+  which: string[] | null;
   /** A year the question means by "năm nay", "this year" (the answer must speak of it). */
   year: number | null;
   candidates: Candidate[];

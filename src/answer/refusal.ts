@@ -4,6 +4,7 @@
 import type { Office } from './assistant-data.js';
 import type { Lexicon } from '../text/lexicon.js';
 import type { Lang } from './types.js';
+import { fold, normalize } from '../text/normalize.js';
 
 export interface Route {
   officeId: string;
@@ -13,9 +14,15 @@ export interface Route {
   general: boolean;
 }
 
-/** Where to send a question: its off-domain topic's route, else its knowledge topic's, else the default. */
-export function routeFor(lex: Lexicon, offDomainTopic: string | null, topic: string | null): Route {
+/**
+ * Where to send a question: the office its words name as handling it (routes.yml by_terms: "đồn
+ * biên phòng", "căn cước", "mất điện"), else its off-domain topic's route, else its knowledge
+ * topic's, else the default.
+ */
+export function routeFor(lex: Lexicon, offDomainTopic: string | null, topic: string | null, question?: string): Route {
   const routes = lex.data.routes;
+  const byTerms = question ? officeNamedBy(lex, question) : null;
+  if (byTerms) return { officeId: byTerms, offDomain: offDomainTopic !== null, general: false };
   if (offDomainTopic) {
     const id = lex.offDomainRoute.get(offDomainTopic);
     if (id) return { officeId: id, offDomain: true, general: false };
@@ -23,6 +30,26 @@ export function routeFor(lex: Lexicon, offDomainTopic: string | null, topic: str
   }
   const byTopic = topic ? new Map(Object.entries(routes.topics)).get(topic) : undefined;
   return { officeId: byTopic ?? routes.default, offDomain: false, general: false };
+}
+
+const termCache = new WeakMap<Lexicon, Array<{ office: string; terms: Array<{ marked: string; folded: string }> }>>();
+
+/**
+ * The office whose `by_terms` the question uses, first in file order. Terms are written with their
+ * marks: a question typed with marks is compared with marks ("thuốc" is not "thuộc"), one typed
+ * without them is compared folded.
+ */
+export function officeNamedBy(lex: Lexicon, question: string): string | null {
+  const n = ` ${normalize(question)} `;
+  const marked = fold(n) !== n;
+  const f = ` ${fold(n).trim()} `;
+  let compiled = termCache.get(lex);
+  if (!compiled) {
+    compiled = lex.data.routes.by_terms.map((r) => ({ office: r.office, terms: r.terms.map((t) => ({ marked: ` ${normalize(t)} `, folded: ` ${fold(normalize(t))} ` })) }));
+    termCache.set(lex, compiled);
+  }
+  for (const r of compiled) if (r.terms.some((t) => (marked ? n.includes(t.marked) : f.includes(t.folded)))) return r.office;
+  return null;
 }
 
 export function officeLabel(office: Office | undefined, lang: Lang): string {

@@ -15,13 +15,13 @@ export function detectSmalltalk(text: string, lex: Lexicon): SmalltalkKind | nul
   if (folded === '') return /[\p{L}\p{N}]/u.test(text) || text.trim() === '' ? null : 'ack';
   let rest = ` ${folded} `;
   let kind: SmalltalkKind | null = null;
-  for (const [k, phrases] of lex.smalltalkPhrases) {
-    for (const p of phrases) {
-      const needle = ` ${p} `;
-      while (rest.includes(needle)) {
-        rest = rest.replace(needle, ' ');
-        kind ??= k;
-      }
+  // longest phrases first across all kinds: "bot ngu vl" is the insult "ngu vl" plus "bot", not
+  // "bot ngu" plus a stray word; the kind is that of the longest phrase found
+  for (const [k, p] of allPhrases(lex)) {
+    const needle = ` ${p} `;
+    while (rest.includes(needle)) {
+      rest = rest.replace(needle, ' ');
+      kind ??= k;
     }
   }
   if (!kind) {
@@ -34,6 +34,18 @@ export function detectSmalltalk(text: string, lex: Lexicon): SmalltalkKind | nul
   for (const name of lex.ownNames) while (rest.includes(` ${name} `)) rest = rest.replace(` ${name} `, ' ');
   const left = rest.trim().split(/\s+/).filter((w) => w && !lex.smalltalkFillers.has(w));
   return left.length === 0 ? kind : null;
+}
+
+const phraseCache = new WeakMap<Lexicon, Array<readonly [SmalltalkKind, string]>>();
+function allPhrases(lex: Lexicon): Array<readonly [SmalltalkKind, string]> {
+  let all = phraseCache.get(lex);
+  if (!all) {
+    all = lex.smalltalkPhrases.flatMap(([k, ps]) => ps.map((p) => [k, p] as const));
+    // stable: equal lengths keep the file's order of kinds
+    all.sort((a, b) => b[1].length - a[1].length);
+    phraseCache.set(lex, all);
+  }
+  return all;
 }
 
 export function smalltalkReply(kind: SmalltalkKind, lang: Lang, lex: Lexicon): string {

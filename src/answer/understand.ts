@@ -75,6 +75,95 @@ export function topicalWords(lex: Lexicon, text: string, ents: NamedEntity[]): s
   return words(f).filter((w) => !lex.fillers.has(w) && !lex.smalltalkFillers.has(w));
 }
 
+/**
+ * The thing a "how many" question counts ("bao nhiêu người" → người, "how many islands" → islands),
+ * with its synonyms, as folded words; null when the question counts nothing named (a unit, or no
+ * noun follows).
+ */
+export function countedNoun(lex: Lexicon, text: string): string[] | null {
+  const c = lex.data.questionWords.counted;
+  if (!c.after.length) return null;
+  const ws = folded(text).split(' ').filter(Boolean);
+  const skip = new Set(c.skip);
+  for (const a of c.after) {
+    const aw = a.split(' ');
+    for (let i = 0; i + aw.length < ws.length; i++) {
+      if (!aw.every((w, k) => ws[i + k] === w)) continue;
+      const next = ws[i + aw.length]!;
+      // listed things first ("người" is also a filler word)
+      const syn = synonymsOf(c.synonyms, next);
+      if (syn) return syn;
+      if (skip.has(next) || lex.fillers.has(next) || /^\d/.test(next)) continue;
+      return [next, next.replace(/s$/, '')];
+    }
+  }
+  return null;
+}
+
+/** A word with every word listed with it (as key or in the list), or null when it is not listed. */
+function synonymsOf(synonyms: Record<string, string[]>, word: string): string[] | null {
+  const forms = [word, word.replace(/s$/, '')];
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(synonyms)) if (forms.includes(k) || v.some((x) => forms.includes(x))) [k, ...v].forEach((x) => out.add(x));
+  return out.size ? [word, ...out] : null;
+}
+
+/** The kind of place a "which" question asks for ("xã nào" → xã, "which province" → province), with synonyms; or null. */
+export function whichNoun(lex: Lexicon, text: string): string[] | null {
+  const c = lex.data.questionWords.counted;
+  const f = pad(folded(text));
+  for (const w of [...c.which].sort((a, b) => b.length - a.length)) {
+    if (f.includes(pad(`${w} nao`)) || f.includes(pad(`which ${w}`)) || f.includes(pad(`what ${w}`))) return [...new Set([w, ...(c.synonyms[w] ?? [])])];
+  }
+  return null;
+}
+
+/**
+ * Names the question gives after a kind of place ("xã Hùng Chân" → "hung chan") or, in English,
+ * before one ("Hung Chan commune"), folded. Heads are matched with their marks when the question has
+ * marks; without marks only the heads that are not also common words.
+ */
+export function namedPlaces(lex: Lexicon, text: string): string[] {
+  const np = lex.data.questionWords.named_places;
+  const raw = normalize(text).split(' ').filter(Boolean);
+  const f = raw.map((w) => folded(w));
+  const marked = raw.some((w, i) => w !== f[i]);
+  const stop = new Set(np.stop);
+  const isName = (w: string | undefined) => w !== undefined && !stop.has(w) && !lex.fillers.has(w) && !/^\d/.test(w);
+  const out = new Set<string>();
+  const heads = (marked ? np.marked.map((h) => normalize(h).split(' ')) : np.unmarked.map((h) => folded(h).split(' '))).sort((a, b) => b.length - a.length);
+  const view = marked ? raw : f;
+  // in a question typed with marks, a name is written with a capital ("xã Hùng Chân", not "của xã triển khai")
+  const typedWords = safeNFC(text).replace(/[^\p{L}\p{N}\u0300-\u036f]+/gu, ' ').trim().split(/\s+/);
+  const capitalised = (j: number) => !marked || (typedWords.length === raw.length && /^\p{Lu}/u.test(typedWords[j] ?? ''));
+  for (let i = 0; i < view.length; i++) {
+    const head = heads.find((h) => h.every((w, k) => view[i + k] === w));
+    if (!head) continue;
+    const j = i + head.length;
+    if (!isName(f[j]) || !capitalised(j)) continue;
+    // one word: "xã Hùng Chân" → "hung" (a second word is as often the verb: "Hang Bua thường …")
+    out.add(f[j]!);
+    i = j;
+  }
+  // English: "Hung Chan commune": one or two capitalised words before the kind of place
+  const typed = safeNFC(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim().split(/\s+/);
+  const tails = np.en_tails.map((t) => folded(t).split(' '));
+  for (let i = 1; i < typed.length; i++) {
+    const ft = typed.map((w) => folded(w));
+    if (!tails.some((t) => t.every((w, k) => ft[i + k] === w))) continue;
+    const cap = (w: string | undefined) => w !== undefined && /^\p{Lu}/u.test(w) && isName(folded(w));
+    if (!cap(typed[i - 1])) continue;
+    out.add(cap(typed[i - 2]) && i >= 2 ? ft[i - 2]! : ft[i - 1]!);
+  }
+  return [...out];
+}
+
+/** Does a sentence count that thing (a folded word or phrase of the list, singular or plural)? */
+export function countsNoun(sentence: string, noun: readonly string[]): boolean {
+  const f = pad(folded(sentence));
+  return noun.some((n) => f.includes(pad(n)) || f.includes(pad(`${n}s`)));
+}
+
 /** A bare menu choice: "1", "2.", "số 2", "câu 1", "option 3". */
 export function menuChoice(text: string): number | null {
   const m = folded(text).trim().match(/^(?:so|cau|y|muc|chon|option|number|no)?\s*([1-9])\s*(?:a|nhe|nha|ad)?$/);

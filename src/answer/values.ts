@@ -26,6 +26,9 @@ const QUANTITY =
   /\d[\d.,]*\s*(km2|km²|km|kilomet|ki lo met|m2|m²|m\b|met|mét|ha\b|hecta|hai ly|hai li|nautical|miles?|dam|nm\b|nam|years?|thang|months?|tuan|weeks?|ngay|days?|gio|hours?|phut|minutes?|%|phan tram|percent|dong|vnd|nghin|trieu)/;
 
 
+// a sum of money ("20.000 đồng", "50k", "2 triệu", "$5") or no charge ("miễn phí", "không thu phí", "free")
+const MONEY = /\d[\d.,]*\s*(dong|d\b|vnd|nghin|ngan|k\b|trieu|tr\b|usd|\$)|\$\s?\d|\b(mien phi|khong mat phi|khong thu phi|khong thu tien|khong mat tien|khong co phi|khong ban ve|khong mat ve|khong thu ve|khong can ve|khong can mua ve|mien ve|free|no fee|no charge|no entrance fee|free of charge)\b/;
+
 /**
  * True when the text holds a value of that kind (folded matching; the raw text for names).
  * `titleWords`: folded words of titles and offices (knowledge/_assistant/question-words.yml), which
@@ -43,6 +46,9 @@ export function holdsValue(kind: ValueKindName, text: string, titleWords: Readon
       return /\d/.test(f) || NUMBER_WORDS.test(f);
     case 'quantity':
       return QUANTITY.test(f) || (/\d/.test(f) && /\b(dai|rong|cach|long|wide|far|away)\b/.test(f));
+    case 'money':
+      // a price or a fee: a sum of money, or that there is none to pay
+      return MONEY.test(f);
     case 'person':
       // a name of two or more capitalised words that is not only a title ("Phó Chủ tịch UBND")
       // or a capitalised name after a personal title ("ông Sầm Thanh Hoài", "Mr Hoài"); place names are mostly two words

@@ -118,7 +118,8 @@ export function compileLexicon(data: AssistantData): Lexicon {
     enSynonyms: new Map(Object.entries(data.shorthand.en_synonyms)),
     fillers: new Set(qw.fillers),
     accentedFillers: new Set(qw.accented_fillers.map((w) => toneKey(w))),
-    questionPhrases: qw.question_phrases.map((p) => foldPhrase(p).split(' ')),
+    // longest first: "từ bao giờ" is removed whole, not as "bao giờ" leaving "từ"
+    questionPhrases: qw.question_phrases.map((p) => foldPhrase(p).split(' ')).sort((a, b) => b.length - a.length),
     enTags: qw.en_tags.map((p) => foldPhrase(p).split(' ')),
     enOpeners: qw.en_openers.map((p) => foldPhrase(p).split(' ')),
     offDomainAccented,

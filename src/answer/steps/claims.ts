@@ -9,6 +9,7 @@
 import type { Candidate, IndexedUnit } from '../../retrieval/knowledge-index.js';
 import { emptyCandidate } from '../../retrieval/knowledge-index.js';
 import { fold, normalize, words } from '../../text/normalize.js';
+import type { Lexicon } from '../../text/lexicon.js';
 import { expandedFolded } from '../../text/terms.js';
 import { withSource } from '../compose.js';
 import { requiresSatisfied, round, stemmedPadded, type Draft, type PartState, type State, type Step } from '../pipeline.js';
@@ -22,6 +23,8 @@ import { bestVerified } from './select.js';
 const QUESTION_MARGIN = 0.05;
 /** Share of a claim phrasing's predicate words (not entity names, not fillers) the message must hold. */
 const PREDICATE_SHARE = 0.7;
+/** Confidence given to a claim-shaped message that satisfies a misconception's `requires` and names its entities. */
+const REQUIRES_SHAPE_CONF = 0.6;
 
 export const claimsStep: Step<State> = {
   name: 'claims',
@@ -29,7 +32,8 @@ export const claimsStep: Step<State> = {
     const part = s.parts.length === 1 ? s.parts[0]! : partState(s, s.text);
     const f = ` ${fold(normalize(s.text))} `;
     const claimsData = s.lex.data.claims;
-    s.rumourMarked = claimsData.rumour_markers.some((m) => f.includes(` ${fold(normalize(m))} `)) || quotedForward(s.question, claimsData.quoted_min_words);
+    s.rumourMarked =
+      claimsData.rumour_markers.some((m) => f.includes(` ${fold(normalize(m))} `)) || heardFrom(f, s.lex) || quotedForward(s.question, claimsData.quoted_min_words);
     await retrieveInto(part, s);
     const curated = matchMisconception(s, part);
     if (curated) {
@@ -50,7 +54,7 @@ export const claimsStep: Step<State> = {
       };
     }
     const has = (p: string) => f.includes(` ${fold(normalize(p))} `);
-    if (claimsData.scam.money.some(has) && (claimsData.scam.request.some(has) || s.rumourMarked)) {
+    if (asksForMoney(f, s.question, s.lex) && (claimsData.scam.request.some(has) || s.rumourMarked)) {
       const r = s.lex.data.replies[s.lang];
       const text = `${r.scam}\n${whereSentence(s.lex, s.lex.data.routes.scam, s.lang, r.scam_where)}`;
       return { final: { text, outcome: 'misconception', sources: [], misconception: { id: 'rumour-scam', claim: s.text.slice(0, 200) }, rumour: true, confidence: 1, topic: 'commune' }, note: 'scam: asks for money, a fee, a code or a link' };
@@ -58,20 +62,26 @@ export const claimsStep: Step<State> = {
     const ents = new Set(part.entities.map((e) => e.id));
     const assertion = part.type === null || part.type.type === 'yesno' || s.rumourMarked;
     const sensitive = assertion ? claimsData.sensitive.find((c) => (c.entities.some((e) => ents.has(e)) || c.terms.some(has)) && c.predicates.some(has)) : undefined;
-    if (sensitive) return { final: rumourReply(s, part, sensitive.id, sensitive.topic, sensitive.entities), note: `uncurated claim on ${sensitive.id}` };
+    if (sensitive) return { final: rumourReply(s, part, sensitive.id, sensitive.topic, sensitive.entities, sensitive.facts), note: `uncurated claim on ${sensitive.id}` };
     return s.rumourMarked ? { note: 'rumour markers: a rumour reply if nothing answers' } : undefined;
   },
 };
 
 /** The rumour-shaped reply: no official information confirms it; what the knowledge has; where to check. */
-export function rumourReply(s: State, part: PartState, id: string, topic: string | null, about?: string[]): Draft {
+export function rumourReply(s: State, part: PartState, id: string, topic: string | null, about?: string[], factIds: string[] = []): Draft {
   const r = s.lex.data.replies[s.lang];
-  // the facts on the claim's subject (Hoàng Sa), not on what the claim says about it (China)
-  const entities = about ? part.entities.filter((e) => about.includes(e.id)) : part.entities;
-  const facts = bestVerified(part, s, { valueCheck: false, entities });
   const lines = [r.rumour];
   const sources = [];
-  if (facts) {
+  // the curated official position on the matter, when the knowledge has it
+  const official = factIds.map((fid) => s.index.documents.get(fid)).find((d) => d !== undefined && d.kind === 'faq');
+  // else the facts on the claim's subject (Hoàng Sa), not on what the claim says about it (China)
+  const entities = about ? part.entities.filter((e) => about.includes(e.id)) : part.entities;
+  const facts = official ? null : bestVerified(part, s, { valueCheck: false, entities });
+  if (official) {
+    const text = s.lang === 'en' && official.meta.answerEn ? official.meta.answerEn : official.body;
+    lines.push(`${r.rumour_facts} ${text.trim()}`);
+    sources.push(official);
+  } else if (facts) {
     lines.push(`${r.rumour_facts} ${facts.text.trim()}`);
     sources.push(facts.cand.unit.doc);
   }
@@ -82,9 +92,61 @@ export function rumourReply(s: State, part: PartState, id: string, topic: string
     sources,
     misconception: { id: `rumour-${id}`, claim: s.text.slice(0, 200) },
     rumour: true,
-    confidence: facts ? round(facts.conf) : 0.5,
-    topic: topic ?? facts?.cand.unit.doc.topic ?? null,
+    confidence: official ? 0.8 : facts ? round(facts.conf) : 0.5,
+    topic: topic ?? official?.topic ?? facts?.cand.unit.doc.topic ?? null,
   };
+}
+
+const heardCache = new WeakMap<Lexicon, { sources: string[][]; verbs: string[][]; notBefore: Set<string> }>();
+/** "fb đồn", "trên mạng người ta bảo": a rumour source followed, within a few words, by a telling verb. */
+export function heardFrom(f: string, lex: Lexicon): boolean {
+  const c = lex.data.claims;
+  if (!c.rumour_sources.length || !c.rumour_verbs.length) return false;
+  const ws = f.trim().split(' ');
+  const at = (i: number, phrase: string[]) => phrase.every((w, k) => ws[i + k] === w);
+  let compiled = heardCache.get(lex);
+  if (!compiled) {
+    compiled = {
+      sources: c.rumour_sources.map((x) => fold(normalize(x)).split(' ')),
+      verbs: c.rumour_verbs.map((x) => fold(normalize(x)).split(' ')),
+      notBefore: new Set(c.rumour_verb_not_before.map((x) => fold(normalize(x)))),
+    };
+    heardCache.set(lex, compiled);
+  }
+  const { sources, verbs, notBefore } = compiled;
+  for (let i = 0; i < ws.length; i++) {
+    const src = sources.find((p) => at(i, p));
+    if (!src) continue;
+    const from = i + src.length;
+    for (let j = from; j < Math.min(ws.length, from + c.rumour_window); j++) {
+      const verb = verbs.find((p) => at(j, p));
+      if (verb && !notBefore.has(ws[j + verb.length] ?? '')) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * The message asks for money, a code or a click: a money word ("chuyển khoản", "mã OTP"), a sum with
+ * a paying word ("chuyển 500k phí"), or a link or app someone sent. `f`: the folded, padded message.
+ */
+export function asksForMoney(f: string, question: string, lex: Lexicon): boolean {
+  const scam = lex.data.claims.scam;
+  const has = (p: string) => f.includes(` ${fold(normalize(p))} `);
+  return scam.money.some(has) || (hasAmount(f, question, lex) && scam.pay_words.some(has)) || scam.link_words.some(has);
+}
+
+const amountCache = new WeakMap<object, RegExp>();
+/** A sum of money: "500k", "2 triệu", "35 nghìn", "1tr8", "200.000đ", "$20". */
+function hasAmount(f: string, question: string, lex: Lexicon): boolean {
+  const units = lex.data.claims.scam.amount_units;
+  let re = amountCache.get(lex);
+  if (!re) {
+    const alts = units.map((u) => fold(normalize(u)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).filter(Boolean);
+    re = new RegExp(`(^| )\\d+ ?(${alts.join('|')})\\d*(?= |$)`);
+    amountCache.set(lex, re);
+  }
+  return units.length > 0 && (re.test(f) || /\$\s?\d/.test(question));
 }
 
 /** Forwarded text in quotes ("…", “…”) of at least `min` words. */
@@ -123,6 +185,15 @@ function matchMisconception(s: State, part: PartState): Matched | null {
     // by meaning: the claim's entities are all named, and most of its predicate words are there
     if (claimShaped && (!req?.length || withReq)) {
       const shape = claimShapeOf(s, unit);
+      // the curated `requires` groups are the claim's subject and predicate in every wording staff
+      // accept ("từ bỏ", "gave up", "nhượng"): a claim-shaped message that satisfies them all and
+      // names the claim's entities makes that claim, in any language
+      // (a plain yes/no question — "is it allowed to dig for rubies?" — must also share half the claim's predicate words)
+      const statement = s.rumourMarked || part.type === null;
+      const share = shape.predicate.length ? shape.predicate.filter((w) => qStem.includes(` ${w} `)).length / shape.predicate.length : 0;
+      if (withReq && shape.entities.length && shape.entities.every((e) => qEntities.has(e)) && (statement || share >= 0.5)) {
+        consider(inCands ?? candidateFor(s, part, unit, idx), REQUIRES_SHAPE_CONF, 'requires+entities');
+      }
       if (shape.entities.length && shape.entities.every((e) => qEntities.has(e)) && shape.predicate.length >= 1) {
         const hit = shape.predicate.filter((w) => qStem.includes(` ${w} `)).length / shape.predicate.length;
         if (hit >= PREDICATE_SHARE) consider(inCands ?? candidateFor(s, part, unit, idx), Math.min(1, 0.5 + 0.4 * hit), 'entities+predicate');

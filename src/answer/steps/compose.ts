@@ -16,7 +16,7 @@ export const composeStep: Step<PartState> = {
     const lex = s.lex;
     const text = chosen.text;
     const curatedRefusal = (explanation: string, note: string) => {
-      const route = routeFor(lex, null, doc.topic);
+      const route = routeFor(lex, null, doc.topic, part.text);
       const mentionsWhere = /liên hệ|hỏi tại|contact|ask at/i.test(explanation);
       const out = mentionsWhere ? explanation.trim() : refusalText(lex, s.lang, route, explanation);
       return { final: { text: out, outcome: 'out_of_scope' as const, sources: [], misconception: null, confidence: round(chosen.conf), topic: doc.topic }, note };

@@ -19,6 +19,7 @@ import type { CompiledEntity } from '../../text/lexicon.js';
 import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
+import { answerTypeOf, countsNoun, topicalWords } from '../understand.js';
 import type { Lang } from '../types.js';
 
 interface Ranked {
@@ -44,6 +45,8 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
       if (ROMAN_TOKENS.some((r) => haystack.includes(` ${r} `))) rank -= 0.1;
     }
     if (cand.unit.doc.kind === 'doc' && cand.unit.lang !== lang) rank -= 0.08;
+    // an English asker is better served by an English passage than by an FAQ with no English answer
+    if (cand.unit.doc.kind === 'faq' && lang === 'en' && !cand.unit.doc.meta.answerEn) rank -= 0.08;
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
@@ -87,6 +90,10 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     if (ent && !mentions(ent, scope, raw)) return `not about ${e.id}`;
   }
   if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
+  // a place the question names ("xã Hùng Chân") that the entry never mentions: it is about another place
+  const titled = doc.kind === 'faq' ? scope : ` ${foldTitle(doc.title)} ${scope}`;
+  const missing = part.names.find((n) => !titled.includes(` ${n} `));
+  if (missing) return `does not mention "${missing}"`;
   const en = s.lang === 'en';
   const asked = entities.filter((e) => !e.home).map((e) => s.lex.entityById.get(e.id)).filter((e) => e !== undefined);
   const kind = part.type?.values ?? 'none';
@@ -99,9 +106,12 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
       text = doc.body;
       foreign = en;
     }
+    // a curated "not published" answer stands in only for questions of its own kind: the unpublished
+    // address of the UBND does not answer "when was the commune formed?"
+    if (valueKind !== 'none' && saysNotPublished(text, s.lex) && !sameKindAsEntry(part, doc, s)) return `not-published answer to another kind of question`;
     // the value must sit in a sentence about the asked entities (not in one about a neighbour)
     if (valueKind !== 'none' && !saysNotPublished(text, s.lex)) {
-      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && aboutAll(i, asked, contextOf(s.lex, unit)));
+      const ok = sentenceInfos(s.lex, unit, text).some((i) => sentenceHolds(s.lex, i, valueKind) && countsAsked(part, valueKind, i.text, s) && aboutAll(i, asked, contextOf(s.lex, unit)));
       // staff wrote this very question: their answer is the answer
       const exact = unit.role === 'question' && c.cand.coverage >= 0.9 && c.cand.unitCoverage >= 0.9;
       if (!ok && !exact) return `no ${kind} value about ${asked.map((e) => e.id).join(',') || 'the question'}`;
@@ -124,7 +134,11 @@ function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: Val
   const trimmed = trimPassage(unit, part.q, (term) => s.index.idf(term));
   const infos = sentenceInfos(s.lex, unit, unit.text);
   const context = contextOf(s.lex, unit);
-  const good = (i: SentenceInfo) => (kind === 'none' || sentenceHolds(s.lex, i, kind)) && aboutAll(i, asked, context);
+  // a named place the passage's title does not carry must be in the sentence itself
+  const title = ` ${foldTitle(`${unit.doc.title} ${unit.section ?? ''}`)} `;
+  const names = part.names.filter((n) => !title.includes(` ${n} `));
+  const naming = (i: SentenceInfo) => names.length === 0 || names.every((n) => ` ${foldTitle(i.text)} `.includes(` ${n} `));
+  const good = (i: SentenceInfo) => (kind === 'none' || (sentenceHolds(s.lex, i, kind) && countsAsked(part, kind, i.text, s) && naming(i))) && aboutAll(i, asked, context);
   // curated "not published" text is the answer to any question of that kind (the compose step refuses with it)
   if (kind !== 'none' && saysNotPublished(trimmed, s.lex)) return trimmed;
   // the trimmed sentences, without those about something else of the asked kind ("Hoàng Sa …" for Trường Sa)
@@ -142,6 +156,47 @@ function selectSentences(unit: IndexedUnit, part: PartState, s: State, kind: Val
     if (score > 0 && (!best || score > best.score)) best = { text: info.text, score };
   }
   return best?.text ?? null;
+}
+
+const entryKinds = new WeakMap<object, Set<ValueKindName>>();
+/** The question wants the kind of value one of the entry's own phrasings asks for (or they ask none we can tell). */
+function sameKindAsEntry(part: PartState, doc: IndexedUnit['doc'], s: State): boolean {
+  if (!part.type) return true;
+  let kinds = entryKinds.get(doc);
+  if (!kinds) {
+    kinds = new Set([doc.title, ...doc.names.split('\n')].map((n) => answerTypeOf(s.lex, n)?.values).filter((k): k is ValueKindName => k !== undefined));
+    entryKinds.set(doc, kinds);
+  }
+  return kinds.size === 0 || kinds.has(part.type.values);
+}
+
+/** A "how many" answer counts the asked thing ("bao nhiêu người" is not answered by "138 đảo"); a "which province" answer names a province. */
+function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: State): boolean {
+  if (kind === 'number') return !part.counted || countsNoun(sentence, part.counted) || !countsOther(sentence, part, s);
+  // …a "xã nào" answer names a xã, or at least no other kind of place ("bản Bua" is a village)
+  if (kind === 'place') return !part.which || countsNoun(sentence, part.which) || !countsNoun(sentence, s.lex.data.questionWords.counted.which.filter((w) => !part.which!.includes(w)));
+  return true;
+}
+
+const countables = new WeakMap<object, Set<string>>();
+/**
+ * The sentence counts another listed thing ("138 đảo" for "bao nhiêu người"): a number followed by
+ * a word of question-words.yml `counted.synonyms` that is not the asked one. A number followed by an
+ * unlisted word ("495/496 đại biểu") is not judged: the list names what people count, not every noun.
+ */
+function countsOther(sentence: string, part: PartState, s: State): boolean {
+  let known = countables.get(s.lex);
+  if (!known) {
+    known = new Set(Object.entries(s.lex.data.questionWords.counted.synonyms).flatMap(([k, v]) => [k, ...v]).filter((w) => !w.includes(' ')));
+    countables.set(s.lex, known);
+  }
+  const asked = new Set(part.counted ?? []);
+  const f = ` ${foldTitle(sentence)} `;
+  for (const m of f.matchAll(/ \d[\d ]*? ([a-z]+)(?= )/g)) {
+    const w = m[1]!;
+    if (known.has(w) && !asked.has(w) && !asked.has(w.replace(/s$/, ''))) return true;
+  }
+  return false;
 }
 
 /** The best verified candidate of a part (null when none qualifies). */
@@ -182,8 +237,18 @@ export const selectStep: Step<PartState> = {
     }
     const close = verified.filter((v, i) => i > 0 && v.rank >= top.rank - s.deps.thresholds.clarifyMargin);
     if (close.length && top.conf < s.deps.thresholds.clarifyBelow) {
-      const options = [top, ...close].slice(0, 3);
-      const labels = options.map((o) => menuLabel(o.cand.unit, s.lang));
+      // a menu offers only entries that share something the question asks about besides its entity
+      // ("chỗ ăn uống gần đó" is not answered by "cách biên giới Lào bao xa" or "có homestay không")
+      const asked = topicalWords(s.lex, part.text, part.entities).filter((w) => !/^\d+$/.test(w));
+      const relevant = (o: Chosen) => asked.length === 0 || asked.some((w) => ` ${foldTitle(menuLabel(o.cand.unit, s.lang, s.lex))} `.includes(` ${w} `));
+      const options = [top, ...close].filter(relevant).slice(0, 3);
+      // fewer than two relevant: no menu to offer, and a low-confidence answer among close neighbours
+      // is as likely a neighbouring passage: an honest refusal
+      if (options.length < 2) {
+        const draft = s.rumourMarked ? rumourReply(s, part, 'unverified', null) : refusal(part, s, top.cand.unit.doc.topic, top.conf);
+        return { final: draft, note: `close candidates, ${options.length ? 'one' : 'none'} about "${asked.join(' ')}" (${[top, ...close].map((o) => o.cand.unit.doc.id).join(', ')})` };
+      }
+      const labels = options.map((o) => menuLabel(o.cand.unit, s.lang, s.lex));
       if (new Set(labels).size === labels.length) {
         const r = s.lex.data.replies[s.lang];
         const list = labels.map((l, i) => `${i + 1}) ${l.replace(/[?.]+$/, '')}`).join(' ');
@@ -203,21 +268,29 @@ function refusal(part: PartState, s: State, topic: string | null, conf: number):
   const off = offDomainGroups(part.q, s.lex);
   const offTopic = off.size ? [...off.values()][0]! : null;
   const entityTopic = part.entities.map((e) => s.lex.entityById.get(e.id)?.def.topic).find((t) => t);
-  const route = routeFor(s.lex, offTopic, entityTopic ?? topic);
+  const route = routeFor(s.lex, offTopic, entityTopic ?? topic, part.text);
   return { text: refusalText(s.lex, s.lang, route), outcome: 'out_of_scope', sources: [], misconception: null, confidence: round(Math.min(conf, 1)), topic: null };
 }
 
 /** How a menu names an entry: an FAQ by its question (in the asker's language), a passage by its document and section. */
-function menuLabel(unit: IndexedUnit, lang: Lang): string {
+function menuLabel(unit: IndexedUnit, lang: Lang, lex: State['lex']): string {
   const doc = unit.doc;
   if (doc.kind === 'faq') {
     if (lang === 'en') {
-      const enQ = doc.names.split('\n').find((n) => /^[\x20-\x7e’]+$/.test(n.trim()) && n.trim().split(/\s+/).length >= 3);
+      // an English phrasing, written as a question (capital first, or a question mark), not a folded Vietnamese one
+      const enQ = doc.names.split('\n').find((n) => /^[\x20-\x7e’]+$/.test(n.trim()) && n.trim().split(/\s+/).length >= 3 && (/^[A-Z]/.test(n.trim()) || /\?$/.test(n.trim())) && isEnglishish(n, lex));
       if (enQ) return enQ.trim();
     }
     return doc.title;
   }
   return unit.section ? `${doc.title}: ${unit.section}` : doc.title;
+}
+
+/** Most words of the line are English words (language.yml), not a Vietnamese phrasing typed without marks. */
+function isEnglishish(line: string, lex: State['lex']): boolean {
+  const ws = line.toLowerCase().match(/[a-z]+/g) ?? [];
+  const english = new Set(lex.data.language.english_words);
+  return ws.length > 0 && ws.filter((w) => english.has(w)).length / ws.length >= 0.3;
 }
 
 /** A one-word topic message: two sentences about the entity and a menu of up to three questions on it. */
@@ -241,7 +314,7 @@ function topicOverview(part: PartState, s: State): Draft | null {
     const d = c.unit.doc;
     if (d.kind !== 'faq' || seen.has(d.id) || !titleAbout(c.unit)) continue;
     seen.add(d.id);
-    menu.push(menuLabel(c.unit, lang));
+    menu.push(menuLabel(c.unit, lang, s.lex));
     if (menu.length === 3) break;
   }
   const r = s.lex.data.replies[lang];

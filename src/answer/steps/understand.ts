@@ -5,6 +5,9 @@ import { analyzeQuery } from '../../text/terms.js';
 import { fold, normalize, words } from '../../text/normalize.js';
 import {
   answerTypeOf,
+  countedNoun,
+  whichNoun,
+  namedPlaces,
   entitiesIn,
   entityName,
   followUpShape,
@@ -52,7 +55,11 @@ export const understandStep: Step<State> = {
     s.parts = texts.map((t, i) => {
       let text = t;
       // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's subject
-      if (i > 0 && entitiesIn(s.lex, t).filter((e) => !e.home).length === 0) {
+      const own = entitiesIn(s.lex, t).filter((e) => !e.home);
+      // "…and how far is it from Vinh?": "it" is the first part's subject, Vinh only a reference point
+      if (i > 0 && own.length > 0 && first.length && followUpShape(s.lex, t).pronoun && !own.some((e) => first.some((f) => f.id === e.id))) {
+        text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+      } else if (i > 0 && own.length === 0) {
         if (first.length) text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
         else if (firstSubject.length && topicalWords(s.lex, t, []).length <= 2) text = `${t} ${firstSubject.join(' ')}`;
       }
@@ -78,6 +85,9 @@ export function partState(s: State, text: string, asked = text, year: number | n
     q: analyzeQuery(text, s.lex),
     type: answerTypeOf(s.lex, text),
     entities: entitiesIn(s.lex, text),
+    counted: countedNoun(s.lex, text),
+    which: whichNoun(s.lex, text),
+    names: namedPlaces(s.lex, text),
     year,
     candidates: [],
     qvec: null,
@@ -109,8 +119,17 @@ function resolveFollowUp(s: State, text: string): string {
     .map((id) => s.lex.entityById.get(id))
     .filter((e) => e !== undefined)
     .map((e) => ({ id: e.id, cls: e.cls, alias: '', home: e.def.home === true }));
-  if (last.length === 0) return text;
   const n = words(normalize(text)).length;
+  if (last.every((e) => e.home)) {
+    // the last question named no entity ("luật biên phòng thông qua khi nào"): a message that only
+    // asks a question word and a word or two ("có hiệu lực từ bao giờ") continues its subject
+    if (type !== null && topical.length <= 2 && n <= 6) {
+      const lastEnts = entitiesIn(s.lex, conv.question!);
+      const subject = topicalWords(s.lex, conv.question!, lastEnts).filter((w) => !/^\d+$/.test(w) && !topical.includes(w));
+      if (subject.length > 0 && subject.length <= 6) return `${stripPronouns(s, text)} ${subject.join(' ')}`.trim();
+    }
+    return text;
+  }
   if (shape.pronoun || (marked && n <= 8) || (type !== null && topical.length <= 2 && n <= 6)) {
     const names = last.filter((e) => !e.home).map((e) => entityName(s.lex.entityById.get(e.id), 'vi'));
     if (names.length === 0) return text;
