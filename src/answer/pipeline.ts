@@ -10,7 +10,7 @@ import type { Candidate, DenseSearcher, IndexedDocument, KnowledgeIndex } from '
 import type { Lexicon } from '../text/lexicon.js';
 import { fold, normalize, words } from '../text/normalize.js';
 import { foldKey, type QueryAnalysis } from '../text/terms.js';
-import type { AnswerType, NamedEntity } from './understand.js';
+import type { AnswerType, Literals, NamedEntity } from './understand.js';
 import type { AnswerContext, AnswerPipeline, AnswerResult, ConversationState, Lang, Outcome, RetrievedChunk, TraceStep } from './types.js';
 import { claimsStep } from './steps/claims.js';
 import { composeStep } from './steps/compose.js';
@@ -106,6 +106,8 @@ export interface PartState {
   names: string[];
   /** What kind of place a "which" question asks ("xã nào" → xã), with synonyms (folded), or null. */
   which: string[] | null;
+  /** Years and document numbers the question names ("năm 2012", "NĐ 34/2014"): the answer must mention them. */
+  literals: Literals;
   /** A year the question means by "năm nay", "this year" (the answer must speak of it). */
   year: number | null;
   candidates: Candidate[];

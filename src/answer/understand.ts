@@ -108,6 +108,38 @@ function synonymsOf(synonyms: Record<string, string[]>, word: string): string[] 
   return out.size ? [word, ...out] : null;
 }
 
+/** Years and document numbers a question names literally, folded as the index folds text. */
+export interface Literals {
+  /** "năm 2012", "in 1982" → "2012", "1982" (years inside a document number are not listed here) */
+  years: string[];
+  /** "NĐ 34/2014/NĐ-CP", "Luật 06/2003" → "34 2014", "06 2003" */
+  documents: string[];
+}
+
+/**
+ * Literal years and document numbers in a question. They pin what is asked: an entry that never
+ * mentions "2012" does not answer "lễ hội năm 2012", however close its other words. A number before
+ * "/yyyy" is a document number when it cannot be a month (above 12) or when a text code follows
+ * ("34/2014/NĐ-CP"); "tháng 12/1982" stays a plain year.
+ */
+export function literalsIn(text: string): Literals {
+  const plain = safeNFC(text);
+  const documents: string[] = [];
+  const inDocuments = new Set<string>();
+  for (const m of plain.matchAll(/(?<![\d/.])(\d{1,4})\s?\/\s?((?:1[89]|20)\d\d)(?![\d.])(\s?\/\s?\p{L})?/gu)) {
+    const num = m[1]!;
+    if (Number(num) <= 12 && !m[3]) continue;
+    documents.push(`${num} ${m[2]}`);
+    inDocuments.add(m[2]!);
+  }
+  const years = [...new Set(words(normalize(plain)).filter((w) => /^(?:1[5-9]|20)\d\d$/.test(w)))].filter((y) => !inDocuments.has(y) || countOf(plain, y) > 1);
+  return { years, documents: [...new Set(documents)] };
+}
+
+function countOf(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
 /** The kind of place a "which" question asks for ("xã nào" → xã, "which province" → province), with synonyms; or null. */
 export function whichNoun(lex: Lexicon, text: string): string[] | null {
   const c = lex.data.questionWords.counted;

@@ -174,6 +174,16 @@ describe.each(DB_KINDS)('answer pipeline (%s)', (kind) => {
     expect(plain.outcome).toBe('answered');
   });
 
+  it('answers a question that names a year only from an entry that speaks of that year', async () => {
+    const any = await svc.pipeline.answer('biên giới Việt Nam Lào dài bao nhiêu km');
+    expect(any.answer).toContain('2.337 km');
+    const named = await svc.pipeline.answer('Năm 1977 Việt Nam và Lào ký hiệp ước gì?');
+    expect(named.answer).toContain('18/7/1977');
+    // nothing in the knowledge speaks of 1960: the 2.337 km of today is not that year's answer
+    const other = await svc.pipeline.answer('năm 1960 biên giới Việt Nam Lào dài bao nhiêu km');
+    expect(other.answer).not.toContain('2.337');
+  });
+
   it('refuses politely with where to ask when nothing answers the question', async () => {
     const r = await svc.pipeline.answer('Giá vàng SJC hôm nay bao nhiêu?');
     expect(r).toMatchObject({ outcome: 'out_of_scope', lang: 'vi', sources: [], misconception: null, topic: null });

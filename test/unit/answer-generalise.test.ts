@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { routeFor, officeNamedBy } from '../../src/answer/refusal.js';
 import { detectSmalltalk } from '../../src/answer/smalltalk.js';
 import { asksForMoney, heardFrom } from '../../src/answer/steps/claims.js';
-import { answerTypeOf, countedNoun, countsNoun, namedPlaces, whichNoun } from '../../src/answer/understand.js';
+import { answerTypeOf, countedNoun, countsNoun, literalsIn, namedPlaces, whichNoun } from '../../src/answer/understand.js';
 import { holdsValue } from '../../src/answer/values.js';
 import { fold, normalize } from '../../src/text/normalize.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
@@ -126,5 +126,20 @@ describe('a price wants a sum of money or "free", not any number', () => {
     ['Mở cửa từ 7 giờ đến 18 giờ.', false],
   ])('%s → %s', (text, ok) => {
     expect(holdsValue('money', text)).toBe(ok);
+  });
+});
+
+describe('years and document numbers the question names', () => {
+  it.each([
+    ['le hoi hang bua nam 2012 to chuc ngay nao', [], ['2012']],
+    ['NĐ 34/2014/NĐ-CP về khu vực biên giới có hiệu lực từ ngày nào', ['34 2014'], []],
+    ['luật 06/2003 còn hiệu lực ko', [], ['2003']],
+    ['Luật số 06/2003/QH11 thông qua ngày nào', ['06 2003'], []],
+    ['UNCLOS mở ký ngày 10/12/1982 đúng không', [], ['1982']],
+    ['tháng 12/1982 có sự kiện gì', [], ['1982']],
+    ['hang bua o dau', [], []],
+    ['tỷ lệ 1/50.000 là gì', [], []],
+  ])('%s', (q, documents, years) => {
+    expect(literalsIn(q)).toEqual({ documents, years });
   });
 });

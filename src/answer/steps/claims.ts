@@ -175,6 +175,9 @@ function matchMisconception(s: State, part: PartState): Matched | null {
   for (const idx of s.index.claimUnits) {
     const unit = s.index.units[idx]!;
     const req = unit.doc.meta.requires;
+    // a message about another text ("NĐ 34/2014 …") does not make a claim about this one, even when
+    // a year of that text's number satisfies the claim's `requires` ("2014")
+    if (part.literals.documents.some((d) => !unit.doc.foldedAll.includes(` ${d} `))) continue;
     const inCands = byIndex.get(idx);
     const withReq = !!req && req.length > 0 && requiresSatisfied(folded, req);
     if (withReq || (!req?.length && inCands)) {

@@ -94,6 +94,10 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
   const titled = doc.kind === 'faq' ? scope : ` ${foldTitle(doc.title)} ${scope}`;
   const missing = part.names.find((n) => !titled.includes(` ${n} `));
   if (missing) return `does not mention "${missing}"`;
+  // a year or a text the question names ("lễ hội năm 2012", "NĐ 34/2014") that the entry never
+  // mentions: it speaks of another year or another text, however close its other words
+  const literal = [...part.literals.documents, ...part.literals.years].find((l) => !titled.includes(` ${l} `));
+  if (literal) return `does not mention "${literal.replace(' ', '/')}"`;
   const en = s.lang === 'en';
   const asked = entities.filter((e) => !e.home).map((e) => s.lex.entityById.get(e.id)).filter((e) => e !== undefined);
   const kind = part.type?.values ?? 'none';
