@@ -36,7 +36,15 @@ const PlacesFile = z.object({ folded: phrases, accented_only: phrases });
 
 const OffDomainFile = z.object({
   weight: z.number().positive(),
-  topics: z.array(z.object({ id: officeId, route: officeId.nullable(), terms: phrases.min(1) })),
+  topics: z.array(
+    z.object({
+      id: officeId,
+      route: officeId.nullable(),
+      terms: phrases.min(1),
+      // matched only when typed with their marks: folded, they are everyday words ("bão" → "bao", as in "bao nhiêu")
+      marked_terms: phrases.default([]),
+    }),
+  ),
 });
 
 const RoutesFile = z.object({

@@ -89,6 +89,7 @@ export function compileLexicon(data: AssistantData): Lexicon {
       offDomainAccented.set(termKey(term, accentKey, 'a'), t.id);
       offDomainFolded.set(termKey(term, foldKey, 'f'), t.id);
     }
+    for (const term of t.marked_terms) offDomainAccented.set(termKey(term, accentKey, 'a'), t.id);
   }
   const placeKey = (e: string, k: (w: string) => string, prefix: string) => {
     const ws = normalize(e).split(' ').map(k);
