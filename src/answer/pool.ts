@@ -29,6 +29,8 @@ export interface AnswerPoolOptions {
   youngGenerationMb?: number;
   /** Old-generation limit of each worker's V8 heap, in MB (see WORKER_OLD_GENERATION_MB). */
   oldGenerationMb?: number;
+  /** Nice value of the worker threads (see ANSWER_WORKER_NICE); 0 keeps the process's. */
+  nice?: number;
   /** How long load() waits for every worker to build the new engine before switching anyway. */
   loadTimeoutMs?: number;
 }
@@ -61,6 +63,14 @@ export function workerFile(): URL {
  */
 export const WORKER_OLD_GENERATION_MB = 512;
 
+/**
+ * The answer workers run at a lower CPU priority than the main thread (Linux keeps a nice value
+ * per thread). When the cores are busy, the main thread, which acknowledges webhooks and runs the
+ * embedded database, gets the CPU first; answering takes what is left, which at the rates the
+ * workers can follow is all they need. Measured in bench/e2e/results.md.
+ */
+export const ANSWER_WORKER_NICE = 10;
+
 export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
   const { log } = opts;
   const channelName = `answer-pool-${randomUUID()}`;
@@ -77,7 +87,7 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
     // a small young generation: answering allocates short-lived objects only, and the default
     // (up to 3 × 16 MB semi-spaces per isolate) stays resident once grown
     resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb ?? 8, maxOldGenerationSizeMb: opts.oldGenerationMb ?? WORKER_OLD_GENERATION_MB },
-    workerData: { channel: channelName, config: opts.config } satisfies PoolWorkerData,
+    workerData: { channel: channelName, config: opts.config, nice: opts.nice ?? ANSWER_WORKER_NICE } satisfies PoolWorkerData,
   });
   const channel = new BroadcastChannel(channelName);
   channel.unref();
