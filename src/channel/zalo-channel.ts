@@ -30,6 +30,7 @@ import { lastInteraction, loadUserKey, type UserKeyFn } from './user-state.js';
 
 export type ZaloChannelConfig = Pick<
   Config,
+  | 'NODE_ENV'
   | 'ZALO_APP_ID'
   | 'ZALO_OA_SECRET_KEY'
   | 'ZALO_APP_SECRET'
