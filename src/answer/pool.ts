@@ -64,12 +64,12 @@ export function workerFile(): URL {
 export const WORKER_OLD_GENERATION_MB = 512;
 
 /**
- * The answer workers run at a lower CPU priority than the main thread (Linux keeps a nice value
- * per thread). When the cores are busy, the main thread, which acknowledges webhooks and runs the
- * embedded database, gets the CPU first; answering takes what is left, which at the rates the
- * workers can follow is all they need. Measured in bench/e2e/results.md.
+ * Nice value for the answer workers (Linux keeps one per thread). 0 by default: a lower priority
+ * (nice 10) would let the main thread, which acknowledges webhooks, win the CPU over answering,
+ * but on a host shared with other busy processes it starved the answers instead (measured at
+ * 30 q/s with a load average of ~9: 11 vs 22 replies/s). A dedicated host may pass `nice`.
  */
-export const ANSWER_WORKER_NICE = 10;
+export const ANSWER_WORKER_NICE = 0;
 
 export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
   const { log } = opts;
