@@ -7,6 +7,7 @@
 //   node bench/e2e/long-message.mjs DIR [--rate 10] [--seconds 20] [--long-every 20] [--zalo-ms 150]
 //        [--pg URL] [--lib ../shared/acceptance/lib.mjs]
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
