@@ -8,6 +8,11 @@
 // TurboFan's second copy of PostgreSQL's code cost ~60 MB RSS (194 → 132 MB for an open database)
 // and its background compiles competed with the service on 2 cores; the embedded database's
 // queries are small, and answering is JavaScript, which the flag does not touch.
+// --max-old-space-size=512: V8 sizes heap growth from the heap limit. Without one, on a host with
+// more than 16 GB V8 allows 4 GB and lets garbage grow to up to 4× the live heap (~55 MB here)
+// before a full collection; under 1 GB it grows by ~1.3–1.4×. The answer workers get the same
+// limit (src/answer/pool.ts). MALLOC_ARENA_MAX=2 (unless set): glibc's per-thread malloc arenas
+// each keep freed memory resident; two arenas cut ~25–35 MB (bench/e2e/results.md).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

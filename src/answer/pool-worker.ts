@@ -2,6 +2,7 @@
 // knowledge snapshot and answers questions with it, off the main thread's event loop. Snapshots
 // arrive on a BroadcastChannel (every worker gets each one); a new engine is built beside the old
 // one and swapped in when complete, so answers in flight finish on the engine they started with.
+import os from 'node:os';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
@@ -11,6 +12,8 @@ import type { AnswerContext, AnswerResult } from './types.js';
 export interface PoolWorkerData {
   channel: string;
   config: Config;
+  /** Nice value of this thread (Linux: per thread); see ANSWER_WORKER_NICE in pool.ts. */
+  nice?: number;
 }
 
 /** Main → workers on the channel. */
@@ -29,6 +32,14 @@ export type AnswerTaskResult = { result: AnswerResult } | { needSnapshot: true }
 
 const data = workerData as PoolWorkerData;
 const log = createLogger(data.config).child({ thread: threadId });
+if (data.nice) {
+  try {
+    // pid 0 is the calling thread on Linux: only this worker yields the CPU, not the main thread
+    os.setPriority(0, data.nice);
+  } catch (err) {
+    log.debug({ err: err instanceof Error ? err.message : String(err) }, 'could not lower the answer worker priority');
+  }
+}
 const channel = new BroadcastChannel(data.channel);
 
 let current: AnswerEngine | null = null;

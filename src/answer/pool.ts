@@ -27,6 +27,10 @@ export interface AnswerPoolOptions {
   source: () => Promise<KnowledgeSnapshot>;
   /** Young-generation limit of each worker's V8 heap, in MB. */
   youngGenerationMb?: number;
+  /** Old-generation limit of each worker's V8 heap, in MB (see WORKER_OLD_GENERATION_MB). */
+  oldGenerationMb?: number;
+  /** Nice value of the worker threads (see ANSWER_WORKER_NICE); 0 keeps the process's. */
+  nice?: number;
   /** How long load() waits for every worker to build the new engine before switching anyway. */
   loadTimeoutMs?: number;
 }
@@ -49,6 +53,24 @@ export function workerFile(): URL {
   return here.endsWith('.ts') ? new URL('./pool-worker-dev.mjs', here) : new URL('./pool-worker.js', here);
 }
 
+/**
+ * A worker's old-generation limit. Its live heap is ~70 MB (the engine and its index; ~140 MB for
+ * a moment while a reload builds the next engine beside the old one), so 512 MB is headroom, not a
+ * squeeze. The limit matters because V8 sizes heap growth from it: without one, on a host with
+ * more than 16 GB of memory V8 allows a 4 GB heap and lets garbage grow to up to 4× the live heap
+ * before a full collection (measured: a worker went 70 → 220 MB over 600 answers, none of it
+ * live). Under 1 GB V8 uses a growing factor of ~1.3–1.4, so the heap stays near the live size.
+ */
+export const WORKER_OLD_GENERATION_MB = 512;
+
+/**
+ * Nice value for the answer workers (Linux keeps one per thread). 0 by default: a lower priority
+ * (nice 10) would let the main thread, which acknowledges webhooks, win the CPU over answering,
+ * but on a host shared with other busy processes it starved the answers instead (measured at
+ * 30 q/s with a load average of ~9: 11 vs 22 replies/s). A dedicated host may pass `nice`.
+ */
+export const ANSWER_WORKER_NICE = 0;
+
 export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
   const { log } = opts;
   const channelName = `answer-pool-${randomUUID()}`;
@@ -64,8 +86,8 @@ export function createAnswerPool(opts: AnswerPoolOptions): AnswerPool {
     atomics: 'disabled',
     // a small young generation: answering allocates short-lived objects only, and the default
     // (up to 3 × 16 MB semi-spaces per isolate) stays resident once grown
-    resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb ?? 8 },
-    workerData: { channel: channelName, config: opts.config } satisfies PoolWorkerData,
+    resourceLimits: { maxYoungGenerationSizeMb: opts.youngGenerationMb ?? 8, maxOldGenerationSizeMb: opts.oldGenerationMb ?? WORKER_OLD_GENERATION_MB },
+    workerData: { channel: channelName, config: opts.config, nice: opts.nice ?? ANSWER_WORKER_NICE } satisfies PoolWorkerData,
   });
   const channel = new BroadcastChannel(channelName);
   channel.unref();

@@ -43,6 +43,8 @@ export interface OutboxSenderOptions {
   tokens: TokenStore;
   concurrency: number;
   pollMs: number;
+  /** While busy, claim at most once per this many ms (queue-loop.ts). */
+  claimLingerMs?: number;
   maxAttempts: number;
   /** Lease on a 'sending' row; must outlast a send + refresh + resend. */
   leaseSeconds: number;
@@ -223,6 +225,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     name: 'zalo-outbox',
     concurrency: opts.concurrency,
     pollMs: opts.pollMs,
+    claimLingerMs: opts.claimLingerMs,
     wakeup,
     log,
     async claim(limit) {

@@ -12,6 +12,12 @@ export interface QueueLoopOptions<T> {
   log: Logger;
   claim(limit: number): Promise<T[]>;
   handle(item: T): Promise<void>;
+  /**
+   * While work is in flight, claim at most once per this many ms (0: claim as soon as a slot
+   * frees). Every finished item frees one slot and would cost one claim statement of its own;
+   * lingering lets the slots that free meanwhile share one. Idle loops claim at once.
+   */
+  claimLingerMs?: number;
 }
 
 /**
@@ -34,13 +40,21 @@ export function createQueueLoop<T>(opts: QueueLoopOptions<T>): QueueLoop {
   const inFlight = new Set<Promise<void>>();
   let idleWaiters: Array<() => void> = [];
 
+  const linger = opts.claimLingerMs ?? 0;
+  let lastClaimAt = -Infinity;
   const run = async () => {
     while (!stopping) {
       await yieldToIo();
+      const since = performance.now() - lastClaimAt;
+      if (linger > 0 && inFlight.size > 0 && since < linger) {
+        await new Promise((resolve) => setTimeout(resolve, linger - since));
+        if (stopping) break;
+      }
       const free = opts.concurrency - inFlight.size;
       let claimed: T[] = [];
       if (free > 0) {
         try {
+          lastClaimAt = performance.now();
           claimed = await opts.claim(free);
         } catch (err) {
           opts.log.error({ err, loop: opts.name }, 'claim failed');

@@ -4,7 +4,8 @@
 //   3. webhook not configured → 503; envelope, app_id or signature wrong → 401, nothing stored
 //   4. classify (other OA, own OA, stale, echo… → stored as ignored with a reason), then
 //      INSERT … ON CONFLICT DO NOTHING (durable before the 200; concurrent requests share one
-//      statement, see createEventInserter), wake the worker → 200
+//      statement, see createEventInserter; it runs in the database's urgent lane, Db.urgent,
+//      ahead of the workers' queued claims and transactions), wake the worker → 200
 // Nothing on this path waits for answering: the worker answers later, from the stored row.
 // Rejections and drops are logged with their reason only, never the body, ids or secrets.
 // Registered as an encapsulated plugin so its raw-body parser does not affect other routes.
@@ -32,7 +33,8 @@ export interface WebhookOptions {
 
 export function zaloWebhook(opts: WebhookOptions): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
-    const insert = createEventInserter(opts.db);
+    // the urgent lane: an acknowledgement never queues behind the workers' database work
+    const insert = createEventInserter(opts.db.urgent ?? opts.db);
     const log = opts.log;
     // Keep the exact bytes: the signature covers them, and any re-serialisation changes them.
     app.removeAllContentTypeParsers();

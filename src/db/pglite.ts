@@ -73,11 +73,64 @@ export async function pgliteDb(dir: string): Promise<Db> {
     db = await open();
   }
   const base = wrap(db);
+  const lanes = createLanes();
   return {
     kind: 'pglite',
-    query: base.query,
-    exec: base.exec,
-    tx: <T>(fn: (q: Queryable) => Promise<T>) => db.transaction((t) => fn(wrap(t))),
-    close: () => db.close(),
+    query: (text, params) => lanes.normal(() => base.query(text, params)),
+    exec: (sql) => lanes.normal(() => base.exec(sql)),
+    tx: <T>(fn: (q: Queryable) => Promise<T>) => lanes.normal(() => db.transaction((t) => fn(wrap(t)))),
+    urgent: {
+      query: (text, params) => lanes.urgent(() => base.query(text, params)),
+      exec: (sql) => lanes.urgent(() => base.exec(sql)),
+    },
+    close: () => lanes.normal(() => db.close()),
+  };
+}
+
+/** Back-to-back database work after which the lanes let the event loop read sockets (ms). */
+const SLICE_MS = 8;
+
+/**
+ * PGlite runs one statement or transaction at a time, in this thread, and queues the rest in
+ * arrival order. Under load that queue holds the inbox worker's and the sender's claims and
+ * transactions (a reply's transaction is a dozen statements), and the webhook's event insert
+ * waited behind all of them before it could acknowledge. So every operation goes through two
+ * lanes here and is handed to PGlite one at a time: the urgent lane (the webhook's insert) goes
+ * first, and waits at most for the operation already running. Work in the normal lane keeps its
+ * order. After SLICE_MS of back-to-back work the lanes yield to the event loop once, so pending
+ * HTTP requests are read (and their inserts queued) instead of waiting behind a chain of
+ * promise callbacks that never gives the loop a turn.
+ */
+export function createLanes(sliceMs = SLICE_MS) {
+  type Job = () => Promise<void>;
+  const urgentJobs: Job[] = [];
+  const normalJobs: Job[] = [];
+  let running = false;
+  let sliceStart = 0;
+  const pump = async () => {
+    running = true;
+    sliceStart = performance.now();
+    try {
+      for (;;) {
+        if (performance.now() - sliceStart > sliceMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStart = performance.now();
+        }
+        const job = urgentJobs.shift() ?? normalJobs.shift();
+        if (!job) break;
+        await job();
+      }
+    } finally {
+      running = false;
+    }
+  };
+  const enqueue = <T>(jobs: Job[], fn: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      jobs.push(() => Promise.resolve().then(fn).then(resolve, reject));
+      if (!running) void pump();
+    });
+  return {
+    urgent: <T>(fn: () => Promise<T>) => enqueue(urgentJobs, fn),
+    normal: <T>(fn: () => Promise<T>) => enqueue(normalJobs, fn),
   };
 }

@@ -19,15 +19,33 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
+/** Connections reserved for Db.urgent (the webhook's event inserts), besides the pool. */
+export const URGENT_CONNECTIONS = 2;
+
 export function postgresDb(connectionString: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString, max });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
   const base = wrap(pool);
+  // The webhook's inserts get two connections of their own (opened on first use): when every
+  // pooled connection is held by the inbox worker's and the sender's transactions, an
+  // acknowledgement still does not wait for one of them to finish.
+  let urgentPool: pg.Pool | null = null;
+  const urgent = (): Queryable => {
+    if (!urgentPool) {
+      urgentPool = new pg.Pool({ connectionString, max: URGENT_CONNECTIONS });
+      urgentPool.on('error', () => {});
+    }
+    return wrap(urgentPool);
+  };
   return {
     kind: 'postgres',
     query: base.query,
     exec: base.exec,
+    urgent: {
+      query: (text, params) => urgent().query(text, params),
+      exec: (sql) => urgent().exec(sql),
+    },
     async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -42,7 +60,9 @@ export function postgresDb(connectionString: string, max = 10): Db {
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), urgentPool?.end()]);
+    },
     listen: (channel, onNotify) => listenOn(connectionString, channel, onNotify),
   };
 }

@@ -22,6 +22,13 @@ export interface Db extends Queryable {
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   /**
+   * Statements that must not wait behind queued work: the webhook's event insert, which
+   * acknowledges Zalo. On PGlite they go before every queued query and transaction; on
+   * PostgreSQL they use a small pool of their own, so a pool busy with the workers never delays
+   * an acknowledgement. Absent: use the Db itself.
+   */
+  urgent?: Queryable;
+  /**
    * PostgreSQL only: LISTEN on `channel` over a dedicated connection (reconnected when it drops);
    * resolves to a function that stops listening. Absent on PGlite (one process per data directory).
    */

@@ -18,6 +18,20 @@ describe.each(DB_KINDS)('Db contract on %s', (kind) => {
     expect(t.db.kind).toBe(kind);
   });
 
+  it('runs urgent statements beside queued work, in the same database', async () => {
+    expect(t.db.urgent).toBeDefined();
+    const busy = t.db.tx(async (q) => {
+      await q.query(`INSERT INTO item (name) VALUES ('urgent-tx')`);
+      return 'tx';
+    });
+    const r = await t.db.urgent!.query<{ x: number }>('SELECT 1 AS x');
+    expect(r.rows[0].x).toBe(1);
+    expect(await busy).toBe('tx');
+    const seen = await t.db.urgent!.query<{ c: string }>(`SELECT count(*) AS c FROM item WHERE name = 'urgent-tx'`);
+    expect(seen.rows[0].c).toBe('1');
+    await t.db.query(`DELETE FROM item WHERE name = 'urgent-tx'`);
+  });
+
   it('returns the same JavaScript types on both databases', async () => {
     const r = await t.db.query<{ id: number; n: string; price: string; at: Date; doc: unknown; raw: Buffer; ok: boolean; emb: string }>(
       `INSERT INTO item (name, n, price, doc, raw, emb, ok) VALUES ($1, $2, $3, $4, $5, $6::vector, $7) RETURNING *`,
