@@ -2,7 +2,6 @@
 // and labels, confidence in words. The CSV keeps its UTF-8 BOM (so Excel reads Vietnamese) and the
 // formula escaping (a cell starting with = + - @ is prefixed with ' so a citizen's text never runs as
 // a formula); the XLSX is written with exceljs, where text cells are stored as text, never formulas.
-import ExcelJS from 'exceljs';
 import { formatDateTime } from './html.js';
 import { confidenceLabel, LANG_LABEL, label, OUTCOME_LABEL, TOPIC_LABEL } from './labels.js';
 import type { QuestionRow } from './sources.js';
@@ -39,6 +38,8 @@ export function questionsCsvText(rows: QuestionRow[], claims?: Map<string, strin
 }
 
 export async function questionsXlsx(rows: QuestionRow[], claims?: Map<string, string>): Promise<Buffer> {
+  // loaded on the first export: exceljs is megabytes of code that every process would otherwise hold
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Trợ lý Zalo xã Châu Tiến';
   const ws = wb.addWorksheet('Câu hỏi', { views: [{ state: 'frozen', ySplit: 1 }] });

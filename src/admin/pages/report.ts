@@ -1,7 +1,6 @@
 // Báo cáo tuần (/admin/report): the weekly summary `npm run report` prints (the same function and
 // wording), for a chosen period, printable (a print stylesheet hides the menu) and downloadable as a
 // Word document (.docx, written with the `docx` library) to send upwards as the commune plan asks.
-import { Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { html } from '../html.js';
@@ -19,6 +18,8 @@ const Query = z.object({
 
 /** The report text as a Word document: the first line as the title, "  - " lines as bullets. */
 export async function reportDocx(text: string): Promise<Buffer> {
+  // loaded on the first export: docx is megabytes of code that every process would otherwise hold
+  const { Document, HeadingLevel, Packer, Paragraph, TextRun } = await import('docx');
   const lines = text.split('\n');
   const children = lines.map((line, i) => {
     if (i === 0) return new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(line)] });
