@@ -5,12 +5,15 @@ import type { SmalltalkKind } from './assistant-data.js';
 import type { Lexicon } from '../text/lexicon.js';
 import { fold, normalize } from '../text/normalize.js';
 import type { Lang } from './types.js';
+import { answerTypeOf, entitiesIn } from './understand.js';
 
 export type { SmalltalkKind };
 
 /** The smalltalk kind of a message, or null when it asks or says something else. */
 export function detectSmalltalk(text: string, lex: Lexicon): SmalltalkKind | null {
-  const folded = fold(normalize(text)).trim();
+  // a letter typed three or more times is chat emphasis ("alooo", "ơiiii", "okkk"): no Vietnamese or
+  // English word has one, so the run stands for the letter
+  const folded = fold(normalize(text)).trim().replace(/(\p{L})\1{2,}/gu, '$1');
   // Only emoji, stickers-as-text or punctuation ("👍", ":)", "...") : an acknowledgement.
   if (folded === '') return /[\p{L}\p{N}]/u.test(text) || text.trim() === '' ? null : 'ack';
   let rest = ` ${folded} `;
@@ -33,7 +36,11 @@ export function detectSmalltalk(text: string, lex: Lexicon): SmalltalkKind | nul
   // "xin chào xã Châu Tiến", "thanks Chau Tien commune": the bot's own name is an address term here
   for (const name of lex.ownNames) while (rest.includes(` ${name} `)) rest = rest.replace(` ${name} `, ' ');
   const left = rest.trim().split(/\s+/).filter((w) => w && !lex.smalltalkFillers.has(w));
-  return left.length === 0 ? kind : null;
+  if (left.length === 0) return kind;
+  // an insult with a complaint around it ("bot ngu vl, trả lời chậm như rùa") is still an insult, as
+  // long as the rest asks nothing: no kind of answer wanted, no entity named
+  if (kind === 'insult' && answerTypeOf(lex, text) === null && entitiesIn(lex, text).length === 0) return kind;
+  return null;
 }
 
 const phraseCache = new WeakMap<Lexicon, Array<readonly [SmalltalkKind, string]>>();

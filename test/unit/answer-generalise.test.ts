@@ -22,6 +22,9 @@ describe('smalltalk by the longest phrase', () => {
     ['are you a real person? 🤖', 'identity'],
     ['bạn là người hay là máy vậy', 'identity'],
     ['thanks a lot 👍', 'thanks'],
+    ['alooo ad oiii', 'greeting'],
+    ['okkk', 'ack'],
+    ['bot vô dụng, trả lời chậm như rùa', 'insult'],
   ])('%s → %s', (q, kind) => {
     expect(detectSmalltalk(q, lex)).toBe(kind);
   });
