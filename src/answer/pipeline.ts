@@ -246,11 +246,19 @@ function combineParts(state: State): Draft {
     return { ...drafts[0]!, text: [...texts, where].filter(Boolean).join('\n') };
   }
   const r = state.lex.data.replies[state.lang];
-  const lines = state.parts.map((p, i) => {
+  // one entry often answers two parts ("thông qua ngày nào, bao nhiêu đại biểu tán thành"): it is
+  // said once, and a reply that is one answer is not numbered
+  const said = new Set<string>();
+  const items: string[] = [];
+  for (const p of state.parts) {
     const d = p.draft!;
-    if (d.outcome === 'answered' || d.outcome === 'misconception') return `${i + 1}) ${d.text.trim()}`;
-    return `${i + 1}) ${r.unknown_part.replace('{part}', p.text.trim())}`;
-  });
+    const ok = d.outcome === 'answered' || d.outcome === 'misconception';
+    const text = ok ? d.text.trim() : r.unknown_part.replace('{part}', p.text.trim());
+    if (ok && said.has(text)) continue;
+    said.add(text);
+    items.push(text);
+  }
+  const lines = items.length === 1 ? items : items.map((t, i) => `${i + 1}) ${t}`);
   const sources: IndexedDocument[] = [];
   for (const d of answered) for (const s of d.sources) if (!sources.includes(s)) sources.push(s);
   const mis = answered.find((d) => d.misconception);

@@ -174,6 +174,17 @@ describe.each(DB_KINDS)('answer pipeline (%s)', (kind) => {
     expect(plain.outcome).toBe('answered');
   });
 
+  it('answers each part of a multi-part message, and says an entry that answers two parts once', async () => {
+    const two = await svc.pipeline.answer('biên giới Việt Lào dài bao nhiêu km, hiệp ước hoạch định ký ngày nào');
+    expect(two.answer).toMatch(/^1\) .*2\.337 km/);
+    expect(two.answer).toMatch(/\n2\) .*18\/7\/1977/);
+    const one = await svc.pipeline.answer('hiệp ước hoạch định biên giới Việt Lào ký ngày nào, cắm bao nhiêu cột mốc');
+    expect(one.answer).toContain('18/7/1977');
+    expect(one.answer).toContain('214 cột mốc');
+    expect(one.answer).not.toMatch(/^1\) /);
+    expect(one.answer.match(/18\/7\/1977/g)).toHaveLength(1);
+  });
+
   it('answers a question that names a year only from an entry that speaks of that year', async () => {
     const any = await svc.pipeline.answer('biên giới Việt Nam Lào dài bao nhiêu km');
     expect(any.answer).toContain('2.337 km');
