@@ -123,7 +123,9 @@ describe('question words', () => {
     expect(answerTypeOf(lex, 'hang bua cach vinh bao nhieu km')).toMatchObject({ type: 'how_long', values: 'quantity' });
     expect(answerTypeOf(lex, 'hang bua o dau')?.type).toBe('where');
     expect(answerTypeOf(lex, 'cho hoi ong chu tich xa la ai')?.type).toBe('who');
-    expect(answerTypeOf(lex, 'hang bua co mat phi khong')?.type).toBe('yesno');
+    // "có mất phí không" is yes/no in form, but the answer it wants is a price (or "free")
+    expect(answerTypeOf(lex, 'hang bua co mat phi khong')).toMatchObject({ type: 'how_many', values: 'money' });
+    expect(answerTypeOf(lex, 'luat bien gioi con hieu luc khong')?.type).toBe('yesno');
     expect(answerTypeOf(lex, 'Tại sao Việt Nam không kiện?')?.type).toBe('why');
     expect(answerTypeOf(lex, 'hoàng sa')).toBeNull();
   });
