@@ -86,7 +86,7 @@ export const envSchema = z.object({
   WEBHOOK_BODY_LIMIT: int(64 * 1024, 1024, 10 * 1024 * 1024),
 
   /** Worker: how many inbound events are answered at once, and how often the queues are polled. */
-  WORKER_CONCURRENCY: int(4, 1, 64),
+  WORKER_CONCURRENCY: int(8, 1, 64),
   WORKER_POLL_MS: int(250, 10, 60_000),
   /** Attempts before an inbound event or an outbox message is parked for staff. */
   MAX_ATTEMPTS: int(8, 1, 100),
