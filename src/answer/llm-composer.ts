@@ -8,7 +8,6 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { fold, joinDigitGroups, normalize } from '../text/normalize.js';
 import type { Rephraser } from './pipeline.js';
-import { loadAnswerPrompt } from './prompts.js';
 import type { Lang } from './types.js';
 
 export interface LlmRephraserDeps {
@@ -64,6 +63,9 @@ export function createLlmRephraser(deps: LlmRephraserDeps): Rephraser {
   return {
     async rephrase({ question, lang, draft, passages }) {
       try {
+        // loaded on first use: @langchain/core/prompts costs ~25 MB per thread, and the default
+        // (no LLM) never needs it
+        const { loadAnswerPrompt } = await import('./prompts.js');
         prompts[lang] ??= await loadAnswerPrompt(lang);
         const text = await prompts[lang]!.format({
           passages: passages.map((p, i) => `<doc id="${i + 1}">\n${p}\n</doc>`).join('\n'),

@@ -5,7 +5,7 @@
 import type { AnswerTypeName, ValueKindName } from './assistant-data.js';
 import { findEntities, type CompiledEntity, type Lexicon } from '../text/lexicon.js';
 import { normalize, safeNFC, words } from '../text/normalize.js';
-import { foldedText } from '../text/keys.js';
+import { foldedText, normalizedText } from '../text/keys.js';
 
 export interface AnswerType {
   type: AnswerTypeName;
@@ -163,7 +163,7 @@ export function namedPlaces(lex: Lexicon, text: string): string[] {
   const stop = new Set(np.stop);
   const isName = (w: string | undefined) => w !== undefined && !stop.has(w) && !lex.fillers.has(w) && !/^\d/.test(w);
   const out = new Set<string>();
-  const heads = (marked ? np.marked.map((h) => normalize(h).split(' ')) : np.unmarked.map((h) => folded(h).split(' '))).sort((a, b) => b.length - a.length);
+  const heads = (marked ? np.marked.map((h) => normalizedText(h).split(' ')) : np.unmarked.map((h) => folded(h).split(' '))).sort((a, b) => b.length - a.length);
   const view = marked ? raw : f;
   // in a question typed with marks, a name is written with a capital ("xã Hùng Chân", not "của xã triển khai")
   const typedWords = safeNFC(text).replace(/[^\p{L}\p{N}\u0300-\u036f]+/gu, ' ').trim().split(/\s+/);

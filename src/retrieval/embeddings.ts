@@ -1,9 +1,11 @@
-// Dense vectors through LangChain's Embeddings interface. The default, LocalHashEmbeddings, needs
+// Dense vectors through LangChain's Embeddings interface (its two methods). The default, LocalHashEmbeddings, needs
 // no download and no network: signed feature hashing (FNV-1a) of folded words, word bigrams and
 // character 3-/4-grams, L2-normalised. It is a robust fuzzy matcher for typos, unaccented typing and
 // word forms ("borders"/"border"), not a semantic model; OpenAI-compatible or Ollama embeddings
 // replace it when EMBEDDINGS_PROVIDER says so.
-import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
+// Type-only: the local default implements the interface without LangChain's base class, so that a
+// service without remote embeddings or an LLM never loads @langchain/core (bench/runtime: memory).
+import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../config.js';
 import { fold, iyKey, normalize, words } from '../text/normalize.js';
 
@@ -42,10 +44,12 @@ export function hashEmbed(text: string, dims = LOCAL_EMBEDDING_DIMS): Float32Arr
   return v;
 }
 
-export class LocalHashEmbeddings extends Embeddings {
+/** What the service calls on an embeddings model; LangChain's remote models satisfy it too. */
+export type TextEmbedder = Pick<Embeddings, 'embedDocuments' | 'embedQuery'>;
+
+export class LocalHashEmbeddings implements TextEmbedder {
   readonly dims: number;
-  constructor(params: EmbeddingsParams & { dims?: number } = {}) {
-    super(params);
+  constructor(params: { dims?: number } = {}) {
     this.dims = params.dims ?? LOCAL_EMBEDDING_DIMS;
   }
   async embedDocuments(texts: string[]): Promise<number[][]> {
@@ -57,7 +61,7 @@ export class LocalHashEmbeddings extends Embeddings {
 }
 
 export interface EmbeddingsChoice {
-  embeddings: Embeddings;
+  embeddings: TextEmbedder;
   /** Identifies the model; stored beside vectors so that a change of provider re-embeds. */
   model: string;
   local: boolean;

@@ -147,33 +147,30 @@ export class KnowledgeIndex {
 
   /** In-memory exact cosine search (the vectors are unit length). */
   memorySearcher(): DenseSearcher {
-    // one flat matrix, built once per engine; the local hashed query vector is sparse (a few dozen
-    // non-zero dimensions out of 384), so the dot products run over its non-zeros only
+    // one flat matrix, built once per engine, stored dimension-major (all units' values of dimension
+    // 0, then of dimension 1 …): the local hashed query vector is sparse (a few dozen non-zero
+    // dimensions out of 384), so a search adds up a few dozen contiguous columns instead of striding
+    // through every unit's row
     const n = this.units.length;
     const dims = n ? this.units[0]!.vector.length : 0;
-    const matrix = new Float32Array(n * dims);
-    this.units.forEach((u, i) => matrix.set(u.vector.length === dims ? u.vector : new Float32Array(dims), i * dims));
+    const columns = new Float32Array(n * dims);
+    this.units.forEach((u, i) => {
+      if (u.vector.length !== dims) return;
+      for (let d = 0; d < dims; d++) columns[d * n + i] = u.vector[d]!;
+    });
+    const sums = new Float64Array(n);
     const scores = new Float32Array(n);
     return {
       search: async (q, k) => {
         if (q.length !== dims) return [];
-        const nz: number[] = [];
-        for (let d = 0; d < dims; d++) if (q[d] !== 0) nz.push(d);
-        if (nz.length * 2 < dims) {
-          for (let i = 0; i < n; i++) {
-            const base = i * dims;
-            let x = 0;
-            for (const d of nz) x += q[d]! * matrix[base + d]!;
-            scores[i] = x;
-          }
-        } else {
-          for (let i = 0; i < n; i++) {
-            const base = i * dims;
-            let x = 0;
-            for (let d = 0; d < dims; d++) x += q[d]! * matrix[base + d]!;
-            scores[i] = x;
-          }
+        sums.fill(0);
+        for (let d = 0; d < dims; d++) {
+          const w = q[d]!;
+          if (w === 0) continue;
+          const base = d * n;
+          for (let i = 0; i < n; i++) sums[i]! += w * columns[base + i]!;
         }
+        scores.set(sums);
         return topK(scores, k).map((i) => ({ chunkId: this.units[i]!.chunkId, score: scores[i]! }));
       },
     };
@@ -240,75 +237,88 @@ export class KnowledgeIndex {
   private prepare(q: QueryAnalysis): CoveragePrep {
     const cached = this.prepared.get(q);
     if (cached) return cached;
-    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number }>();
+    // term groups get dense slots (first appearance order), so that fillCoverage, which runs for
+    // every candidate, works on flat arrays instead of copying one object per group
+    const slotOf = new Map<number, number>();
+    const groups: CoverageGroup[] = [];
     for (const t of q.terms) {
-      let g = groups.get(t.group);
-      if (!g) {
-        g = { bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0 };
-        groups.set(t.group, g);
+      let slot = slotOf.get(t.group);
+      if (slot === undefined) {
+        slot = groups.length;
+        slotOf.set(t.group, slot);
+        groups.push({ bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0 });
       }
-      if (t.weight === 1 && this.lex.placeTerms.has(t.term)) g.place = true;
+      if (t.weight === 1 && this.lex.placeTerms.has(t.term)) groups[slot]!.place = true;
     }
-    for (const id of offDomainGroups(q, this.lex).keys()) groups.get(id)!.offDomain = true;
+    for (const id of offDomainGroups(q, this.lex).keys()) groups[slotOf.get(id)!]!.offDomain = true;
     // a word typed with its marks ("quán") grounds fully only by its accented form; the folded form
     // ("quan" = quản, quan…) counts half
     const typedAccented = new Set(q.terms.filter((t) => t.weight === 1 && t.term.startsWith('a:')).map((t) => t.group));
     // denominator: the best known alternative of the group (an unknown typed token like "ko" does not
     // count against a unit when its expansion "không" is known); unknown-only groups count in full
-    const best = new Map<number, { known: number; any: number }>();
+    const known = new Float64Array(groups.length);
+    const any = new Float64Array(groups.length);
     const terms: CoveragePrep['terms'] = [];
     for (const t of q.terms) {
+      const slot = slotOf.get(t.group)!;
       const w = t.weight * this.bm25.idf(t.term);
-      const b = best.get(t.group) ?? { known: 0, any: 0 };
-      if (this.bm25.df(t.term) > 0) b.known = Math.max(b.known, w);
-      b.any = Math.max(b.any, w);
-      best.set(t.group, b);
-      terms.push({ group: t.group, term: t.term, id: this.bm25.termId(t.term), w, halfIfFolded: t.term.startsWith('f:') && typedAccented.has(t.group) });
+      if (this.bm25.df(t.term) > 0) known[slot] = Math.max(known[slot]!, w);
+      any[slot] = Math.max(any[slot]!, w);
+      terms.push({ slot, term: t.term, id: this.bm25.termId(t.term), w, halfIfFolded: t.term.startsWith('f:') && typedAccented.has(t.group) });
     }
-    for (const [id, g] of groups) {
-      const b = best.get(id)!;
-      g.denom = b.known > 0 ? b.known : b.any;
-    }
-    const prep: CoveragePrep = { groups, terms, folded: new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2))) };
+    groups.forEach((g, slot) => (g.denom = known[slot]! > 0 ? known[slot]! : any[slot]!));
+    const content = groups.flatMap((g, slot) => (g.filler ? [] : [slot]));
+    // the coverage pool: content groups, unless the question has only bigrams among them
+    const pool = content.some((slot) => !groups[slot]!.bigram) ? content : groups.map((_, slot) => slot);
+    const prep: CoveragePrep = {
+      groups,
+      terms,
+      poolWords: pool.filter((slot) => !groups[slot]!.bigram),
+      poolBigrams: pool.filter((slot) => groups[slot]!.bigram),
+      grounding: content.filter((slot) => !groups[slot]!.bigram || groups[slot]!.offDomain || groups[slot]!.place),
+      folded: new Set(q.terms.filter((t) => t.term.startsWith('f:')).map((t) => t.term.slice(2))),
+    };
     this.prepared.set(q, prep);
     return prep;
   }
 
   fillCoverage(q: QueryAnalysis, c: Candidate): void {
     const prep = this.prepare(q);
-    const groups = new Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number; num: number; doc: number }>();
-    for (const [id, g] of prep.groups) groups.set(id, { ...g, num: 0, doc: 0 });
+    const { groups } = prep;
+    // per group: the best weight found in the unit (num) and in its whole document (doc)
+    const num = new Float64Array(groups.length);
+    const doc = new Float64Array(groups.length);
     const docTerms = this.docTerms.get(c.unit.doc.id);
     for (const t of prep.terms) {
-      const g = groups.get(t.group)!;
       const inUnit = this.bm25.hasId(c.index, t.id);
-      if (inUnit) g.num = Math.max(g.num, t.w);
-      if (inUnit || docTerms?.has(t.term)) g.doc = Math.max(g.doc, t.halfIfFolded ? t.w / 2 : t.w);
+      if (inUnit) num[t.slot] = Math.max(num[t.slot]!, t.w);
+      if (inUnit || docTerms?.has(t.term)) doc[t.slot] = Math.max(doc[t.slot]!, t.halfIfFolded ? t.w / 2 : t.w);
     }
-    for (const g of groups.values()) {
-      g.num = Math.min(g.num, g.denom);
-      g.doc = Math.min(g.doc, g.denom);
+    for (let slot = 0; slot < groups.length; slot++) {
+      num[slot] = Math.min(num[slot]!, groups[slot]!.denom);
+      doc[slot] = Math.min(doc[slot]!, groups[slot]!.denom);
     }
-    const content = [...groups.values()].filter((g) => !g.filler);
-    const pool = content.some((g) => !g.bigram) ? content : [...groups.values()];
-    const ratio = (xs: typeof pool) => {
-      const d = xs.reduce((s, g) => s + g.denom, 0);
-      return d > 0 ? xs.reduce((s, g) => s + g.num, 0) / d : 0;
+    const ratio = (slots: number[], got: Float64Array, weightOf: (g: CoverageGroup) => number = () => 1) => {
+      let d = 0;
+      let n = 0;
+      for (const slot of slots) {
+        const g = groups[slot]!;
+        d += weightOf(g) * g.denom;
+        n += weightOf(g) * got[slot]!;
+      }
+      return d > 0 ? n / d : null;
     };
-    c.coverage = ratio(pool.filter((g) => !g.bigram));
-    c.bigramCoverage = ratio(pool.filter((g) => g.bigram));
+    c.coverage = ratio(prep.poolWords, num) ?? 0;
+    c.bigramCoverage = ratio(prep.poolBigrams, num) ?? 0;
     // grounding: the words of the question, plus any off-domain topic it names (src/text/off-domain.ts),
     // weighted up so that an uncovered "thời tiết" or "bóng đá" outweighs a covered "Hang Bua"
-    const words = content.filter((g) => !g.bigram || g.offDomain || g.place);
-    const weightOf = (g: (typeof words)[number]) => (g.offDomain || g.place ? this.lex.offDomainWeight : 1);
-    const wd = words.reduce((s, g) => s + weightOf(g) * g.denom, 0);
-    c.grounded = wd > 0 ? words.reduce((s, g) => s + weightOf(g) * g.doc, 0) / wd : 1;
+    c.grounded = ratio(prep.grounding, doc, (g) => (g.offDomain || g.place ? this.lex.offDomainWeight : 1)) ?? 1;
     // an off-domain topic the matched text never speaks to ("làm căn cước", "giá vàng") is the head
     // of the question: however much else matches, the text does not answer it
-    c.uncoveredOffDomain = words.some((g) => g.offDomain && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE);
+    c.uncoveredOffDomain = prep.grounding.some((slot) => groups[slot]!.offDomain && doc[slot]! < groups[slot]!.denom * UNCOVERED_OFF_DOMAIN_SHARE);
     // so is another place ("Hà Giang", "Đà Lạt", "xã Châu Hạnh") that the matched text never names:
     // the same words about Hang Bua do not answer it (src/text/places.ts)
-    c.uncoveredPlace = words.some((g) => g.place && g.doc < g.denom * UNCOVERED_OFF_DOMAIN_SHARE);
+    c.uncoveredPlace = prep.grounding.some((slot) => groups[slot]!.place && doc[slot]! < groups[slot]!.denom * UNCOVERED_OFF_DOMAIN_SHARE);
     // unit side: share of the unit's own content words that the question contains
     const qFolded = prep.folded;
     const own = c.unit.ownTerms;
@@ -335,9 +345,22 @@ export function emptyCandidate(unit: IndexedUnit, index: number): Candidate {
  * matches only the accented form ("sơ đồ" is not "sổ đỏ"); a word typed without marks, and the
  * expansions of shorthand (written accented by staff), match the folded form too.
  */
+interface CoverageGroup {
+  bigram: boolean;
+  filler: boolean;
+  offDomain: boolean;
+  place: boolean;
+  denom: number;
+}
+
 interface CoveragePrep {
-  groups: Map<number, { bigram: boolean; filler: boolean; offDomain: boolean; place: boolean; denom: number }>;
-  terms: Array<{ group: number; term: string; id: number | undefined; w: number; halfIfFolded: boolean }>;
+  /** Term groups by slot. */
+  groups: CoverageGroup[];
+  terms: Array<{ slot: number; term: string; id: number | undefined; w: number; halfIfFolded: boolean }>;
+  /** Slots whose weights make up coverage (words), bigram coverage and grounding. */
+  poolWords: number[];
+  poolBigrams: number[];
+  grounding: number[];
   folded: Set<string>;
 }
 

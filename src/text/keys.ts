@@ -48,3 +48,15 @@ export function foldedText(text: string): string {
   }
   return out;
 }
+
+const normalizedMemo = new Map<string, string>();
+/** normalize(text), remembered like {@link foldedText} (vocabulary expansions, tested on every message). */
+export function normalizedText(text: string): string {
+  let out = normalizedMemo.get(text);
+  if (out === undefined) {
+    out = normalize(text);
+    if (normalizedMemo.size > 20000) normalizedMemo.clear();
+    normalizedMemo.set(text, out);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
 //   "A:<k1>_<k2>"   bigram of the accented view; "F:<f1>_<f2>" bigram of the folded view
 // Documents get all four. Questions typed without any diacritic get only the folded views (their
 // accented keys would only ever hit genuinely unaccented words, e.g. "ban" but never "bản").
-import { accentKey, foldKey } from './keys.js';
+import { accentKey, foldedText, foldKey, normalizedText } from './keys.js';
 import { defaultLexicon, type Lexicon } from './lexicon.js';
 import { fold, hasDiacritics, normalize, toneKey, words } from './normalize.js';
 
@@ -96,10 +96,10 @@ function alternatives(ws: string[], lex: Lexicon): Alt[][] {
   const alts: Alt[][] = ws.map((w, i) => {
     const list: Alt[] = [{ words: [w], weight: 1 }];
     const f = folded[i]!;
-    for (const exp of lex.shorthand.get(f) ?? []) list.push({ words: normalize(exp).split(' '), weight: EXPANSION_WEIGHT });
+    for (const exp of lex.shorthand.get(f) ?? []) list.push({ words: normalizedText(exp).split(' '), weight: EXPANSION_WEIGHT });
     for (const exp of lex.enSynonyms.get(f) ?? []) list.push({ words: [exp], weight: EXPANSION_WEIGHT });
     const full = lex.acronymsByShort.get(f);
-    if (full) list.push({ words: normalize(full).split(' '), weight: EXPANSION_WEIGHT });
+    if (full) list.push({ words: normalizedText(full).split(' '), weight: EXPANSION_WEIGHT });
     // "chu ky 4" ↔ "chu kỳ IV", "khoá XI" ↔ "khoá 11" (not "i": the English pronoun)
     if (/^\d{1,2}$/.test(f) && Number(f) >= 1 && Number(f) < ROMAN.length) list.push({ words: [ROMAN[Number(f)]!], weight: EXPANSION_WEIGHT });
     const roman = ROMAN.indexOf(f);
@@ -110,7 +110,7 @@ function alternatives(ws: string[], lex: Lexicon): Alt[][] {
   const joined = ' ' + folded.join(' ') + ' ';
   for (const [acr, full] of lex.acronyms) {
     if (acr.length < 3) continue; // two-letter forms (vn, tq, bg…) are chat shorthand, not what documents write
-    const ff = ' ' + fold(normalize(full)) + ' ';
+    const ff = ' ' + foldedText(full) + ' ';
     const at = joined.indexOf(ff);
     if (at >= 0) {
       const idx = joined.slice(0, at + 1).trim().split(' ').filter(Boolean).length;
@@ -186,7 +186,7 @@ export function expandedFolded(text: string, lex: Lexicon = defaultLexicon()): s
     out.push(w);
     const acr = lex.acronymsByShort.get(w);
     const extra = [...(lex.shorthand.get(w) ?? []), ...(lex.enSynonyms.get(w) ?? []), ...(acr ? [acr] : [])];
-    for (const e of extra) out.push(fold(normalize(e)));
+    for (const e of extra) out.push(foldedText(e));
     if (/^\d{2}$/.test(w) && (ws[i - 1] === 'nam' || ws[i - 1] === 'year' || ws[i - 1] === 'in')) out.push(Number(w) > 40 ? `19${w}` : `20${w}`);
   }
   return ` ${out.join(' ')} `;

@@ -8,6 +8,7 @@
 //    knowledge cannot answer, the reply is rumour-shaped instead of a plain refusal.
 import type { Candidate, IndexedUnit } from '../../retrieval/knowledge-index.js';
 import { emptyCandidate } from '../../retrieval/knowledge-index.js';
+import { foldedText } from '../../text/keys.js';
 import { fold, normalize, words } from '../../text/normalize.js';
 import type { Lexicon } from '../../text/lexicon.js';
 import { expandedFolded } from '../../text/terms.js';
@@ -33,7 +34,7 @@ export const claimsStep: Step<State> = {
     const f = ` ${fold(normalize(s.text))} `;
     const claimsData = s.lex.data.claims;
     s.rumourMarked =
-      claimsData.rumour_markers.some((m) => f.includes(` ${fold(normalize(m))} `)) || heardFrom(f, s.lex) || quotedForward(s.question, claimsData.quoted_min_words);
+      claimsData.rumour_markers.some((m) => f.includes(` ${foldedText(m)} `)) || heardFrom(f, s.lex) || quotedForward(s.question, claimsData.quoted_min_words);
     await retrieveInto(part, s);
     const curated = matchMisconception(s, part);
     if (curated) {
@@ -53,7 +54,7 @@ export const claimsStep: Step<State> = {
         note: `curated ${doc.id} (${curated.how}, ${round(curated.conf)})`,
       };
     }
-    const has = (p: string) => f.includes(` ${fold(normalize(p))} `);
+    const has = (p: string) => f.includes(` ${foldedText(p)} `);
     if (asksForMoney(f, s.question, s.lex) && (claimsData.scam.request.some(has) || s.rumourMarked)) {
       const r = s.lex.data.replies[s.lang];
       const text = `${r.scam}\n${whereSentence(s.lex, s.lex.data.routes.scam, s.lang, r.scam_where)}`;
@@ -132,7 +133,7 @@ export function heardFrom(f: string, lex: Lexicon): boolean {
  */
 export function asksForMoney(f: string, question: string, lex: Lexicon): boolean {
   const scam = lex.data.claims.scam;
-  const has = (p: string) => f.includes(` ${fold(normalize(p))} `);
+  const has = (p: string) => f.includes(` ${foldedText(p)} `);
   return scam.money.some(has) || (hasAmount(f, question, lex) && scam.pay_words.some(has)) || scam.link_words.some(has);
 }
 

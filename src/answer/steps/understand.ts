@@ -1,6 +1,7 @@
 // Step 4, understand: a bare "1"/"2" answering a menu; follow-ups resolved against the last
 // question ("còn Trường Sa thì sao?", "ở đó có chỗ gửi xe không"); "năm nay" resolved to a year;
 // a one-word topic message; the message split into parts, each with its answer type and entities.
+import { foldedText } from '../../text/keys.js';
 import { analyzeQuery } from '../../text/terms.js';
 import { fold, normalize, words } from '../../text/normalize.js';
 import {
@@ -143,6 +144,6 @@ function resolveFollowUp(s: State, text: string): string {
 
 function stripPronouns(s: State, text: string): string {
   let f = ` ${fold(normalize(text))} `;
-  for (const p of s.lex.data.questionWords.follow_up.pronouns) f = f.split(` ${fold(normalize(p))} `).join(' ');
+  for (const p of s.lex.data.questionWords.follow_up.pronouns) f = f.split(` ${foldedText(p)} `).join(' ');
   return f.trim();
 }
