@@ -18,7 +18,7 @@ const TEXTS = [
 
 function indexOf(vectors: Float32Array[]): KnowledgeIndex {
   const docs: StoredDocumentRow[] = [{ id: 'd', path: 'd.md', kind: 'doc', title: 'd', topic: 'sea', lang: 'vi', source: 'test', source_url: null, updated: null, reviewed_by: null, body: TEXTS.join('\n'), meta: {}, content_hash: 'd', indexed_at: new Date() }];
-  const chunks: StoredChunkRow[] = TEXTS.map((text, i) => ({ id: `c${i}`, document_id: 'd', role: 'passage', ord: i, section: null, lang: 'vi', text, embedding: null }));
+  const chunks: StoredChunkRow[] = TEXTS.map((text, i) => ({ id: `c${i}`, document_id: 'd', role: 'passage', ord: i, section: null, lang: 'vi', text, embedding: '' }));
   return new KnowledgeIndex(docs, chunks, new Map(chunks.map((c, i) => [c.id, vectors[i]!])));
 }
 
