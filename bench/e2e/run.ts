@@ -9,7 +9,6 @@
 //   npx tsx bench/e2e/run.ts --smoke   one short embedded run (CI), prints only
 // PostgreSQL: BENCH_PG_URL or TEST_DATABASE_URL (an admin URL; a fresh database is created per
 // run and dropped after). Without one, the PostgreSQL rows are skipped.
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,9 +17,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { computeSignature } from '../../src/channel/signature.js';
 import { FAKE_APP_ID, FAKE_OA_ID, FAKE_OA_SECRET, fakeZaloEnv, startFakeZalo, type FakeZalo } from '../../test/fakes/fake-zalo.js';
+import { startServiceProcess, stopServiceProcess, type ServiceProcess } from '../../test/helpers/service-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.resolve(HERE, '../..');
 const smoke = process.argv.includes('--smoke');
 // A script, not the service: it reads its own knobs from the environment.
 const pgAdmin = process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL;
@@ -101,16 +100,6 @@ const pct = (xs: number[], p: number) => {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
   if (!pgAdmin) return null;
   const name = 'bench_' + crypto.randomBytes(5).toString('hex');
@@ -131,30 +120,9 @@ async function freshPgDatabase(): Promise<{ url: string; drop(): Promise<void> }
   };
 }
 
-async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; dataDir: string; logFile: string }> {
-  const port = await freePort();
+async function startService(env: Record<string, string>): Promise<ServiceProcess & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-'));
-  const logFile = path.join(dataDir, 'service.log');
-  const out = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', out, out],
-    detached: true, // own process group: RSS is measured over it, and it is stopped as a group
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`service exited: ${fs.readFileSync(logFile, 'utf8').slice(-1500)}`);
-    if (Date.now() - t0 > 240_000) throw new Error('service not ready after 240 s');
-    try {
-      if ((await fetch(base + '/readyz')).status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    await sleep(250);
-  }
-  return { child, base, dataDir, logFile };
+  return { ...(await startServiceProcess({ DATA_DIR: dataDir, ...env })), dataDir };
 }
 
 /** Largest RSS in the service's process group (tsx starts node as a child). */
@@ -258,12 +226,7 @@ async function runOne(sc: Scenario, v: Variant): Promise<Result | null> {
       load: os.loadavg().map((l) => l.toFixed(1)).join(' '),
     };
   } finally {
-    try {
-      process.kill(-svc.child.pid!, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
-    await new Promise((r) => (svc.child.exitCode !== null ? r(null) : svc.child.once('exit', r)));
+    await stopServiceProcess(svc);
     await zalo.close();
     fs.rmSync(svc.dataDir, { recursive: true, force: true });
     await pgdb?.drop();

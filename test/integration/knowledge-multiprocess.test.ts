@@ -4,7 +4,7 @@
 // - a restart of either deletes nothing;
 // - a removal (`npm run ingest -- --remove ID`) reaches both within 5 s.
 // Runs when TEST_DATABASE_URL is set; CI sets REQUIRE_POSTGRES_TESTS=1, and then it must run.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeZaloEnv, startFakeZalo, type FakeZalo } from '../fakes/fake-zalo.js';
 import { postEvent, textEvent, userId, waitFor } from '../fakes/zalo-events.js';
 import { createTestDb, type TestDb } from '../helpers/db.js';
+import { startServiceProcess, stopServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
@@ -33,71 +34,28 @@ UBND xã tiếp công dân vào sáng thứ Năm hằng tuần (mã kiểm tra Q
 `;
 const Q = 'UBND xã tiếp công dân vào ngày nào?';
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface Svc {
-  child: ChildProcess;
-  base: string;
-  log: string;
-}
-
 describe.skipIf(!havePg)('several app processes on one PostgreSQL', () => {
   let t: TestDb;
   let zalo: FakeZalo;
   let tmp: string;
   let env: Record<string, string>;
-  const procs: Record<'a' | 'b', Svc | null> = { a: null, b: null };
+  const procs: Record<'a' | 'b', ServiceProcess | null> = { a: null, b: null };
   let n = 0;
 
-  async function start(name: 'a' | 'b'): Promise<Svc> {
-    const port = await freePort();
+  async function start(name: 'a' | 'b'): Promise<ServiceProcess> {
     const dataDir = path.join(tmp, `host-${name}`);
     fs.mkdirSync(dataDir, { recursive: true });
-    const log = path.join(tmp, `${name}-${port}.log`);
-    const child = spawn(process.execPath, [TSX, 'src/server.ts'], {
-      cwd: ROOT,
-      env: { ...env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')],
-      detached: true,
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`service ${name} exited: ${fs.readFileSync(log, 'utf8').slice(-1500)}`);
-        try {
-          return (await fetch(base + '/readyz')).status === 200;
-        } catch {
-          return false;
-        }
-      },
-      240_000,
-      `service ${name} ready`,
-    );
-    return (procs[name] = { child, base, log });
+    return (procs[name] = await startServiceProcess({ ...env, DATA_DIR: dataDir }, { name: `service-${name}`, logDir: tmp }));
   }
 
   async function stop(name: 'a' | 'b'): Promise<void> {
     const svc = procs[name];
-    if (!svc) return;
     procs[name] = null;
-    try {
-      process.kill(-svc.child.pid!, 'SIGTERM');
-    } catch {
-      return;
-    }
-    await waitFor(() => svc.child.exitCode !== null || svc.child.signalCode !== null, 30_000, `service ${name} stopped`);
+    if (svc) await stopServiceProcess(svc);
   }
 
   /** Asks a process over its webhook; resolves to the reply text (a new user each time: no rate limit). */
-  async function ask(svc: Svc, text: string): Promise<string> {
+  async function ask(svc: ServiceProcess, text: string): Promise<string> {
     const uid = userId(70_000 + n++);
     expect(await postEvent(svc.base, textEvent(uid, text))).toBe(200);
     await waitFor(() => zalo.sendsTo(uid).length > 0, 20_000, 'reply');
