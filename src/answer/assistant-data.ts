@@ -98,6 +98,7 @@ const QuestionWordsFile = z.object({
   answer_types: z.array(z.object({ type: z.enum(ANSWER_TYPES), values: ValueKind, phrases: phrases.min(1) })),
   time_words: z.object({ this_year: phrases, next_year: phrases, last_year: phrases, upcoming: phrases }),
   follow_up: z.object({ openers: phrases, closers: phrases, pronouns: phrases }),
+  closing_particles: phrases.default([]),
   parts: z.object({ max: z.number().int().min(1).max(5), joiners: phrases }),
   title_words: wordBlock,
   commune_time: z.object({ former: CommuneTime, current: CommuneTime }),
@@ -105,8 +106,8 @@ const QuestionWordsFile = z.object({
     .object({ marked: phrases, unmarked: phrases, en_tails: phrases, stop: wordBlock })
     .default({ marked: [], unmarked: [], en_tails: [], stop: [] }),
   counted: z
-    .object({ after: phrases, skip: wordBlock, which: phrases.default([]), synonyms: z.record(z.string(), phrases) })
-    .default({ after: [], skip: [], which: [], synonyms: {} }),
+    .object({ after: phrases, skip: wordBlock, units: phrases.default([]), which: phrases.default([]), synonyms: z.record(z.string(), phrases) })
+    .default({ after: [], skip: [], units: [], which: [], synonyms: {} }),
 });
 
 const LanguageFile = z.object({ english_words: wordBlock, neutral: phrases });

@@ -26,13 +26,32 @@ const folded = foldedText;
 /** The answer type of a question (null: no question word: a statement, a topic, a bare noun phrase). */
 export function answerTypeOf(lex: Lexicon, text: string): AnswerType | null {
   const f = pad(folded(text));
+  // chat shorthand read as its first (main) meaning: "năm bn" asks "năm bao nhiêu", "mấy h" "mấy giờ"
+  const g = spelledOut(lex, f);
   for (const rule of lex.answerTypes) {
-    const phrase = rule.phrases.find((p) => f.includes(p));
+    const phrase = rule.phrases.find((p) => f.includes(p) || g.includes(p));
     if (phrase) return { type: rule.type, values: rule.values, phrase: phrase.trim() };
   }
-  // "có … không" / "có … chưa": the Vietnamese yes/no frame around any predicate
-  if (/ co .* (khong|ko|k|hong|chua) $/.test(f) || / (khong|ko|chua) $/.test(f)) return { type: 'yesno', values: 'none', phrase: 'co khong' };
+  // "có … không" / "có … chưa": the Vietnamese yes/no frame around any predicate, before the
+  // particles that close a chat message ("có mất vé ko ad", "… không vậy")
+  const e = withoutClosingParticles(lex, g);
+  if (/ co .* (khong|chua) $/.test(e) || / (khong|chua) $/.test(e)) return { type: 'yesno', values: 'none', phrase: 'co khong' };
   return null;
+}
+
+/** The folded, padded text with each shorthand token replaced by its first expansion. */
+function spelledOut(lex: Lexicon, f: string): string {
+  const ws = f.trim().split(' ');
+  if (!ws.some((w) => lex.shorthand.has(w))) return f;
+  return pad(ws.map((w) => (lex.shorthand.has(w) ? folded(lex.shorthand.get(w)![0]!) : w)).join(' '));
+}
+
+/** Without the particles a chat message ends on ("ad", "ạ", "nhé", "vậy", question-words.yml `closing_particles`). */
+function withoutClosingParticles(lex: Lexicon, f: string): string {
+  const closing = new Set(lex.data.questionWords.closing_particles.map((p) => folded(p)));
+  const ws = f.trim().split(' ');
+  while (ws.length > 1 && closing.has(ws[ws.length - 1]!)) ws.pop();
+  return pad(ws.join(' '));
 }
 
 export function entitiesIn(lex: Lexicon, text: string): NamedEntity[] {

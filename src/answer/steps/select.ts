@@ -176,7 +176,7 @@ function sameKindAsEntry(part: PartState, doc: IndexedUnit['doc'], s: State): bo
 
 /** A "how many" answer counts the asked thing ("bao nhiêu người" is not answered by "138 đảo"); a "which province" answer names a province. */
 function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: State): boolean {
-  if (kind === 'number') return !part.counted || countsNoun(sentence, part.counted) || !countsOther(sentence, part, s);
+  if (kind === 'number') return !part.counted || countsNoun(sentence, part.counted);
   // …a "xã nào" answer names a xã, or at least no other kind of place ("bản Bua" is a village)
   if (kind === 'place') return !part.which || countsNoun(sentence, part.which) || !countsNoun(sentence, s.lex.data.questionWords.counted.which.filter((w) => !part.which!.includes(w)));
   return true;
@@ -185,13 +185,15 @@ function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: 
 const countables = new WeakMap<object, Set<string>>();
 /**
  * The sentence counts another listed thing ("138 đảo" for "bao nhiêu người"): a number followed by
- * a word of question-words.yml `counted.synonyms` that is not the asked one. A number followed by an
+ * a word of question-words.yml `counted.synonyms` or `counted.units` that is not the asked one. A number followed by an
  * unlisted word ("495/496 đại biểu") is not judged: the list names what people count, not every noun.
  */
 function countsOther(sentence: string, part: PartState, s: State): boolean {
   let known = countables.get(s.lex);
   if (!known) {
-    known = new Set(Object.entries(s.lex.data.questionWords.counted.synonyms).flatMap(([k, v]) => [k, ...v]).filter((w) => !w.includes(' ')));
+    // …or a unit: "hơn 100 năm" counts years, not the colours "bao nhiêu màu" asks for
+    const c = s.lex.data.questionWords.counted;
+    known = new Set([...Object.entries(c.synonyms).flatMap(([k, v]) => [k, ...v]), ...c.units].filter((w) => !w.includes(' ')));
     countables.set(s.lex, known);
   }
   const asked = new Set(part.counted ?? []);

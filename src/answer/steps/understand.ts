@@ -57,8 +57,13 @@ export const understandStep: Step<State> = {
       let text = t;
       // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's subject
       const own = entitiesIn(s.lex, t).filter((e) => !e.home);
-      // "…and how far is it from Vinh?": "it" is the first part's subject, Vinh only a reference point
-      if (i > 0 && own.length > 0 && first.length && followUpShape(s.lex, t).pronoun && !own.some((e) => first.some((f) => f.id === e.id))) {
+      // "lãnh hải rộng bn hải lý? còn vùng đặc quyền kinh tế thì bn": a follow-up inside the message
+      // asks the first part's question of another thing, as a follow-up message would
+      if (i > 0 && inMessageFollowUp(s, t, own)) {
+        text = substituteEntities(s.lex, texts[0]!, own);
+        notes.push(`part ${i + 1} follows part 1 → "${text}"`);
+      } else if (i > 0 && own.length > 0 && first.length && followUpShape(s.lex, t).pronoun && !own.some((e) => first.some((f) => f.id === e.id))) {
+        // "…and how far is it from Vinh?": "it" is the first part's subject, Vinh only a reference point
         text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
       } else if (i > 0 && own.length === 0) {
         if (first.length) text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
@@ -96,6 +101,18 @@ export function partState(s: State, text: string, asked = text, year: number | n
     chosen: null,
     draft: null,
   };
+}
+
+/**
+ * A later part that only names another thing with follow-up words ("còn X thì bn", "what about X?"):
+ * its own entity, follow-up words, and no other words of its own.
+ */
+function inMessageFollowUp(s: State, text: string, own: NamedEntity[]): boolean {
+  if (own.length === 0) return false;
+  const shape = followUpShape(s.lex, text);
+  if (!shape.opener && !shape.closer) return false;
+  const topical = topicalWords(s.lex, withoutFollowUpWords(s.lex, text), entitiesIn(s.lex, text));
+  return topical.length === 0;
 }
 
 /**
