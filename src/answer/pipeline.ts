@@ -97,6 +97,8 @@ export interface PartState {
   text: string;
   /** The part before the year was added (remembered for the next message's follow-up). */
   asked: string;
+  /** The part as the user typed it (quoted when the part is named as unknown). */
+  typed?: string;
   q: QueryAnalysis;
   type: AnswerType | null;
   entities: NamedEntity[];
@@ -253,7 +255,7 @@ function combineParts(state: State): Draft {
   for (const p of state.parts) {
     const d = p.draft!;
     const ok = d.outcome === 'answered' || d.outcome === 'misconception';
-    const text = ok ? d.text.trim() : r.unknown_part.replace('{part}', p.text.trim());
+    const text = ok ? d.text.trim() : r.unknown_part.replace('{part}', (p.typed ?? p.asked).trim().replace(/^(and|và|va|còn|con)\s+/i, ''));
     if (ok && said.has(text)) continue;
     said.add(text);
     items.push(text);

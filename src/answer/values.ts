@@ -40,6 +40,9 @@ const DATE_PARTS = new RegExp(
   'g',
 );
 
+// ("first" and "second" are left out: "on that first day", "a second time" rank nothing)
+const ORDINAL = /\bthu (\d+|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b|\b\d+ ?(st|nd|rd|th)\b|\b(third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b/;
+
 /** A count ("214 cột mốc", "thành viên thứ 63", "52 màu", "bảy màu"): a number that is not a date or a year. */
 export function holdsCount(text: string): boolean {
   const f = fold(text).toLowerCase();
@@ -70,6 +73,9 @@ export function holdsValue(kind: ValueKindName, text: string, titleWords: Readon
     case 'number':
       // "bao nhiêu", "thứ mấy", "số mấy": a count, not a date
       return holdsCount(text);
+    case 'ordinal':
+      // "thứ mấy", "which member number": a rank ("thành viên thứ 63", "the 63rd party", "seventh")
+      return ORDINAL.test(f);
     case 'quantity':
       return QUANTITY.test(f) || (/\d/.test(f) && /\b(dai|rong|cach|long|wide|far|away)\b/.test(f));
     case 'money':

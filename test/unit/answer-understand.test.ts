@@ -37,6 +37,22 @@ describe('a "how many" answer holds a count, not a date', () => {
   });
 });
 
+describe('a rank question wants a rank', () => {
+  it('reads "thứ mấy", "which member number" as asking for an ordinal', () => {
+    expect(answerTypeOf(lex, 'VN là thành viên thứ mấy của công ước luật biển')).toMatchObject({ type: 'how_many', values: 'ordinal' });
+    expect(answerTypeOf(lex, 'which member number was Vietnam')).toMatchObject({ values: 'ordinal' });
+  });
+  it.each([
+    ['đưa Việt Nam thành thành viên thứ 63 của Công ước.', true],
+    ['making Vietnam the 63rd party', true],
+    ['as its seventh member', true],
+    ['UNCLOS was adopted on 30 April 1982.', false],
+    ['On that first day it received 119 signatures.', false],
+  ])('%s → %s', (text, ok) => {
+    expect(holdsValue('ordinal', text)).toBe(ok);
+  });
+});
+
 describe('question words behind chat shorthand and closing particles', () => {
   it('reads shorthand as its main meaning', () => {
     expect(answerTypeOf(lex, 'hang bua dc cong nhan cap qg nam bn ad')).toMatchObject({ type: 'when' });

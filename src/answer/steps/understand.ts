@@ -75,7 +75,7 @@ export const understandStep: Step<State> = {
         s.year ??= time.year;
         notes.push(`"${time.phrase}" = ${time.year}`);
       }
-      return partState(s, time.text, text, time.year);
+      return { ...partState(s, time.text, text, time.year), typed: t };
     });
     if (s.parts.length > 1) notes.push(`${s.parts.length} parts`);
     const p0 = s.parts[0]!;
