@@ -21,7 +21,7 @@ import { rephraseStep } from './steps/rephrase.js';
 import { retrieveStep } from './steps/retrieve.js';
 import { selectStep } from './steps/select.js';
 import { smalltalkStep } from './steps/smalltalk.js';
-import { understandStep } from './steps/understand.js';
+import { partState, understandStep } from './steps/understand.js';
 
 export interface Thresholds {
   /** Below this, the question is out of scope. */
@@ -143,6 +143,11 @@ export interface State {
   /** The message passes on something heard ("nghe nói", "trên mạng bảo"): unanswerable → rumour reply. */
   rumourMarked: boolean;
   topicOnly: NamedEntity | null;
+  /**
+   * A second reading of the message as a follow-up of the last question ("đi tham quan hết tầm bao
+   * lâu" after a question on Hang Bua), tried only when the message alone is refused.
+   */
+  followUpReading?: string;
   year: number | null;
   trace: TraceStep[];
   retrieved: RetrievedChunk[];
@@ -211,18 +216,13 @@ async function run(state: State): Promise<Omit<AnswerResult, 'question' | 'laten
     state.trace.push({ step: step.name, decision: 'continue', note: r?.note, ms });
   }
   if (!decided) {
-    for (const [i, part] of state.parts.entries()) {
-      const label = state.parts.length > 1 ? `#${i + 1}` : '';
-      for (const step of PART_STEPS) {
-        const t = performance.now();
-        const r = await step.run(part, state);
-        if (r && r.final) {
-          state.trace.push({ step: `${step.name}${label}`, decision: 'final', note: r.note, ms: since(t) });
-          part.draft = r.final;
-          break;
-        }
-        state.trace.push({ step: `${step.name}${label}`, decision: 'continue', note: r?.note, ms: since(t) });
-      }
+    for (const [i, part] of state.parts.entries()) await runPart(state, part, state.parts.length > 1 ? `#${i + 1}` : '');
+    // the message alone is refused: read it as a follow-up of the last question, if it can be one
+    const only = state.parts.length === 1 ? state.parts[0]! : null;
+    if (only && state.followUpReading && only.draft?.outcome === 'out_of_scope' && !only.draft.menu && !state.rumourMarked) {
+      const again = { ...partState(state, state.followUpReading), typed: only.typed };
+      await runPart(state, again, '(follow-up)');
+      if (again.draft && again.draft.outcome === 'answered') state.parts = [again];
     }
     state.draft = combineParts(state);
   }
@@ -232,6 +232,19 @@ async function run(state: State): Promise<Omit<AnswerResult, 'question' | 'laten
     state.trace.push({ step: step.name, decision: step === LAST_STEPS[LAST_STEPS.length - 1] ? 'final' : 'continue', note: r?.note, ms: since(t) });
   }
   return state.result!;
+}
+
+async function runPart(state: State, part: PartState, label: string): Promise<void> {
+  for (const step of PART_STEPS) {
+    const t = performance.now();
+    const r = await step.run(part, state);
+    if (r && r.final) {
+      state.trace.push({ step: `${step.name}${label}`, decision: 'final', note: r.note, ms: since(t) });
+      part.draft = r.final;
+      return;
+    }
+    state.trace.push({ step: `${step.name}${label}`, decision: 'continue', note: r?.note, ms: since(t) });
+  }
 }
 
 const since = (t: number) => Math.round((performance.now() - t) * 100) / 100;

@@ -77,3 +77,33 @@ describe('parts of one message', () => {
     expect(s.parts[1]!.entities.map((e) => e.id)).toEqual(['eez']);
   });
 });
+
+describe('a message that only names a topic', () => {
+  it.each([
+    ['truongsa', 'vi'],
+    ['hoàng sa', 'vi'],
+    ['Spratly', 'en'],
+    ['hs', 'vi'],
+  ])('%s is answered in %s', (q, lang) => {
+    const s = understood(q);
+    expect(s.topicOnly).not.toBeNull();
+    expect(s.lang).toBe(lang);
+  });
+  it('keeps an English conversation for a name both languages use', () => {
+    const conv = { v: 1 as const, question: 'what is the EEZ', entities: ['eez'], topic: 'sea', lang: 'en' as const, menu: null, at: '' };
+    expect(understood('UNCLOS', conv).lang).toBe('en');
+  });
+});
+
+describe('a question with no entity after a question about one', () => {
+  const conv = { v: 1 as const, question: 'hang bua mo cua may gio', entities: ['hang-bua'], topic: 'tourism', lang: 'vi' as const, menu: null, at: '' };
+  it('keeps a second reading about the last entity, tried if the message alone is refused', () => {
+    const s = understood('di tham quan het tam bao lau', conv);
+    expect(s.text).toBe('di tham quan het tam bao lau');
+    expect(s.followUpReading).toContain('Hang Bua');
+  });
+  it('has none for a message with an entity of its own or no question', () => {
+    expect(understood('lanh hai rong bao nhieu', conv).followUpReading).toBeUndefined();
+    expect(understood('toi o ha noi', conv).followUpReading).toBeUndefined();
+  });
+});

@@ -306,21 +306,31 @@ function topicOverview(part: PartState, s: State): Draft | null {
   const lang = s.lang;
   const about = (u: IndexedUnit) => mentions(ent, ` ${u.doc.title.toLowerCase()} `) || mentions(ent, u.doc.kind === 'faq' ? u.doc.foldedAll : u.folded);
   const titleAbout = (u: IndexedUnit) => mentions(ent, ` ${foldTitle(u.doc.title)} `);
-  // overview: the best passage of a document about the entity, in the asker's language if possible
-  const passages = s.index.units.filter((u) => u.role === 'passage' && titleAbout(u));
-  const pool = passages.filter((u) => u.lang === lang).length ? passages.filter((u) => u.lang === lang) : passages;
+  // overview: the best passage of a document about the entity, in the asker's language if possible,
+  // that names the entity itself (a document on Hoàng Sa and Trường Sa also has passages on UNCLOS)
+  const titled = s.index.units.filter((u) => u.role === 'passage' && titleAbout(u));
+  const inLang = titled.filter((u) => u.lang === lang).length ? titled.filter((u) => u.lang === lang) : titled;
+  const naming = inLang.filter((u) => mentions(ent, ` ${foldTitle(u.text)} `));
+  const pool = naming.length ? naming : inLang;
   const ranked = part.candidates.filter((c) => c.unit.role === 'passage' && pool.includes(c.unit));
   const unit = ranked[0]?.unit ?? pool.sort((a, b) => a.ord - b.ord)[0] ?? part.candidates.find((c) => about(c.unit) && c.unit.role !== 'claim')?.unit;
   if (!unit) return null;
   const text = unit.doc.kind === 'faq' ? (lang === 'en' && unit.doc.meta.answerEn ? unit.doc.meta.answerEn : unit.doc.body) : unit.text;
-  const two = text.split('\n').flatMap((l) => sentences(l)).map((x) => x.trim()).filter(Boolean).slice(0, 2).join(' ');
+  // two sentences, from the first that names the entity ("Từ ngày 01/7/2025, các huyện đảo…" opens
+  // a passage on Hoàng Sa without naming it)
+  const all = text.split('\n').flatMap((l) => sentences(l)).map((x) => x.trim()).filter(Boolean);
+  const from = Math.max(0, all.findIndex((x) => mentions(ent, ` ${foldTitle(x)} `)));
+  const two = all.slice(from, from + 2).join(' ');
   const seen = new Set<string>();
   const menu: string[] = [];
   for (const c of part.candidates) {
     const d = c.unit.doc;
     if (d.kind !== 'faq' || seen.has(d.id) || !titleAbout(c.unit)) continue;
     seen.add(d.id);
-    menu.push(menuLabel(c.unit, lang, s.lex));
+    const label = menuLabel(c.unit, lang, s.lex);
+    // an English menu offers the entries that can be asked in English
+    if (lang === 'en' && !isEnglishish(label, s.lex)) continue;
+    menu.push(label);
     if (menu.length === 3) break;
   }
   const r = s.lex.data.replies[lang];

@@ -39,6 +39,12 @@ export const understandStep: Step<State> = {
       if (resolved !== s.text) {
         notes.push(`follow-up → "${resolved}"`);
         s.text = resolved;
+      } else {
+        const loose = looseFollowUp(s, s.text);
+        if (loose) {
+          s.followUpReading = loose;
+          notes.push(`if refused, as a follow-up: "${loose}"`);
+        }
       }
     }
     // a one-word topic message ("hoàng sa", "UNCLOS"): an overview and a short menu
@@ -46,7 +52,8 @@ export const understandStep: Step<State> = {
     const strong = ents.filter((e) => !e.home);
     if (strong.length === 1 && !answerTypeOf(s.lex, s.text) && topicalWords(s.lex, s.text, ents).length === 0) {
       s.topicOnly = strong[0]!;
-      notes.push(`topic only: ${strong[0]!.id}`);
+      s.lang = topicLang(s, strong[0]!);
+      notes.push(`topic only: ${strong[0]!.id} (${s.lang})`);
     }
     const texts = s.topicOnly ? [s.text] : splitParts(s.lex, s.text);
     const firstEnts = entitiesIn(s.lex, texts[0]!);
@@ -104,6 +111,26 @@ export function partState(s: State, text: string, asked = text, year: number | n
 }
 
 /**
+ * The reply language for a message that only names a topic: English for an English name of it
+ * ("Paracel", "Spratly"), Vietnamese for a Vietnamese one however typed ("truongsa", "hoàng sa"), for
+ * a name both languages use ("UNCLOS") the conversation's language, Vietnamese by default.
+ */
+function topicLang(s: State, e: NamedEntity): 'vi' | 'en' {
+  const def = s.lex.entityById.get(e.id)?.def;
+  const squash = (x: string) => fold(normalize(x)).replace(/\s+/g, '');
+  const alias = squash(e.alias);
+  if (!def || !alias) return s.conversation?.lang ?? s.ctx.lastLang ?? 'vi';
+  const vi = squash(def.name);
+  const en = squash(def.name_en);
+  if (vi.includes(alias) && !en.includes(alias)) return 'vi';
+  if (en.includes(alias) && !vi.includes(alias)) return 'en';
+  // a name both use ("UNCLOS"), or a short acronym ("hs", "ts"): the conversation's language
+  if ((en.includes(alias) && vi.includes(alias)) || alias.length <= 4) return s.conversation?.lang ?? s.ctx.lastLang ?? 'vi';
+  // a longer name neither carries ("Paracels"): what the language step made of it
+  return s.lang;
+}
+
+/**
  * A later part that only names another thing with follow-up words ("còn X thì bn", "what about X?"):
  * its own entity, follow-up words, and no other words of its own.
  */
@@ -156,6 +183,22 @@ function resolveFollowUp(s: State, text: string): string {
     return `${stripped} ${names.join(' ')}`.trim();
   }
   return text;
+}
+
+/**
+ * A question with no entity of its own, after a question about one ("đi tham quan hết tầm bao lâu"
+ * after "hang bua mở cửa mấy giờ"): the same question about the last entity. Only a second reading:
+ * the message may as well be a new question, so it is tried when the message alone is refused.
+ */
+function looseFollowUp(s: State, text: string): string | null {
+  const conv = s.conversation!;
+  if (entitiesIn(s.lex, text).some((e) => !e.home) || answerTypeOf(s.lex, text) === null) return null;
+  const names = conv.entities
+    .map((id) => s.lex.entityById.get(id))
+    .filter((e) => e !== undefined && e.def.home !== true)
+    .map((e) => entityName(e, 'vi'));
+  if (names.length === 0) return null;
+  return `${stripPronouns(s, text)} ${names.join(' ')}`.trim();
 }
 
 function stripPronouns(s: State, text: string): string {
