@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { answerTypeOf } from '../../src/answer/understand.js';
 import { holdsCount, holdsValue } from '../../src/answer/values.js';
 import { understandStep } from '../../src/answer/steps/understand.js';
+import { normaliseStep } from '../../src/answer/steps/normalise.js';
 import type { State } from '../../src/answer/pipeline.js';
 import { defaultLexicon } from '../../src/text/lexicon.js';
 
@@ -13,6 +14,7 @@ const lex = defaultLexicon();
 /** Just enough of the pipeline's state for the understand step (it needs no index). */
 function understood(text: string, conversation: State['conversation'] = null): State {
   const s = { lex, question: text, text, ctx: {}, now: new Date('2026-12-01T00:00:00Z'), conversation, lang: 'vi', parts: [], year: null, topicOnly: null, trace: [] } as unknown as State;
+  normaliseStep.run(s, s);
   understandStep.run(s, s);
   return s;
 }
