@@ -52,7 +52,7 @@ const RoutesFile = z.object({
   // words of a question that say which office handles it, whatever its knowledge topic ("đồn biên
   // phòng", "căn cước", "mất điện"); first match in file order wins. Unlike off-domain terms they do
   // not change grounding: they only route a refusal.
-  by_terms: z.array(z.object({ office: officeId, terms: phrases.min(1) })).default([]),
+  by_terms: z.array(z.object({ office: officeId, errand: z.boolean().default(false), terms: phrases.min(1) })).default([]),
   topics: z.record(z.string(), officeId),
   rumour: officeId,
   scam: officeId,
@@ -83,6 +83,7 @@ const EntitySchema = z.object({
   aliases: phrases.min(1),
   raw: phrases.optional(),
   exclude: phrases.optional(),
+  namesakes: phrases.optional(),
 });
 const EntitiesFile = z.object({ entities: z.array(EntitySchema).min(1) });
 
@@ -99,6 +100,7 @@ const QuestionWordsFile = z.object({
   time_words: z.object({ this_year: phrases, next_year: phrases, last_year: phrases, upcoming: phrases }),
   follow_up: z.object({ openers: phrases, closers: phrases, pronouns: phrases }),
   closing_particles: phrases.default([]),
+  self_words: z.object({ window: z.number().int().min(1).max(8), words: phrases, verbs: phrases }).default({ window: 4, words: [], verbs: [] }),
   parts: z.object({ max: z.number().int().min(1).max(5), joiners: phrases }),
   title_words: wordBlock,
   commune_time: z.object({ former: CommuneTime, current: CommuneTime }),

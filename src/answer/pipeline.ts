@@ -108,6 +108,8 @@ export interface PartState {
   names: string[];
   /** What kind of place a "which" question asks ("xã nào" → xã), with synonyms (folded), or null. */
   which: string[] | null;
+  /** Errands the question names ("khai sinh", "mất điện"; routes.yml), folded: the answer must be about one. */
+  errand: string[];
   /** Years and document numbers the question names ("năm 2012", "NĐ 34/2014"): the answer must mention them. */
   literals: Literals;
   /** A year the question means by "năm nay", "this year" (the answer must speak of it). */

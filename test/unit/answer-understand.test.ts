@@ -2,7 +2,10 @@
 // "how many" answer must hold a count (not a date), chat shorthand and closing particles do not hide
 // the question word, and a later part that only names another thing asks the first part's question.
 import { describe, expect, it } from 'vitest';
-import { answerTypeOf } from '../../src/answer/understand.js';
+import { answerTypeOf, countedNoun, countsNounNear, literalsIn } from '../../src/answer/understand.js';
+import { errandTerms } from '../../src/answer/refusal.js';
+import { namesakesOf, rankAnswers } from '../../src/answer/steps/select.js';
+import type { Candidate } from '../../src/retrieval/knowledge-index.js';
 import { holdsCount, holdsValue } from '../../src/answer/values.js';
 import { understandStep } from '../../src/answer/steps/understand.js';
 import { normaliseStep } from '../../src/answer/steps/normalise.js';
@@ -107,5 +110,62 @@ describe('a question with no entity after a question about one', () => {
   it('has none for a message with an entity of its own or no question', () => {
     expect(understood('lanh hai rong bao nhieu', conv).followUpReading).toBeUndefined();
     expect(understood('toi o ha noi', conv).followUpReading).toBeUndefined();
+  });
+});
+
+describe('a count of the asked thing', () => {
+  const people = countedNoun(lex, 'dân số bao nhiêu người')!;
+  it.each([
+    ['Xã có 5.482 người.', true],
+    ['Dân số là 5.482 người', true],
+    ['495/496 đại biểu tán thành', false],
+    // names people, counts islands
+    ['Quần đảo Trường Sa chỉ có 11 đảo có người.', false],
+  ])('%s → %s', (text, ok) => {
+    expect(countsNounNear(text, people)).toBe(ok);
+  });
+});
+
+describe('errands a question names', () => {
+  it('finds the errand, typed with or without marks', () => {
+    expect(errandTerms(lex, 'lam giay khai sinh cho con o dau')).toEqual([' khai sinh ']);
+    expect(errandTerms(lex, 'nhà em bị mất điện từ sáng, báo ở đâu ạ')).toContain(' mat dien ');
+  });
+  it('leaves the knowledge’s own topics alone', () => {
+    expect(errandTerms(lex, 'lễ hội Hang Bua năm nay ngày nào')).toEqual([]);
+  });
+  it('carries the first part’s errand into a part that names nothing', () => {
+    const s = understood('lam giay khai sinh cho con o dau, trong bao lau phai di dang ky');
+    expect(s.parts).toHaveLength(2);
+    expect(s.parts[1]!.errand).toEqual([' khai sinh ']);
+  });
+});
+
+describe('years that pin the answer', () => {
+  it('does not pin a year that tells about the asker', () => {
+    expect(literalsIn('tôi sinh năm 1990 thì có được làm căn cước không', lex).years).toEqual([]);
+    expect(literalsIn('I was born in 1990, can I visit the border area', lex).years).toEqual([]);
+    expect(literalsIn('cho em hỏi năm 2025 lễ hội hang bua khai hội ngày nào', lex).years).toEqual(['2025']);
+  });
+  it('pins the year "năm nay" means, as a typed year', () => {
+    const s = understood('lễ hội hang bua năm nay tổ chức ngày nào');
+    expect(s.parts[0]!.year).toBe(2026);
+    expect(s.parts[0]!.literals.years).toEqual(['2026']);
+  });
+});
+
+describe('namesakes of an asked entity', () => {
+  const cand = (id: string, folded: string, coverage: number) =>
+    ({ unit: { role: 'passage', lang: 'vi', folded, doc: { id, kind: 'doc', foldedAll: folded, meta: {} } }, coverage, unitCoverage: coverage, bigramCoverage: coverage, dense: 0, rrf: 0 }) as unknown as Candidate;
+  it('ranks an entry about a namesake after the others', () => {
+    const cands = [cand('homonyms', ' hai xa chau tien thuoc huyen quy hop va quy chau ', 0.8), cand('merger', ' xa chau tien moi lap tu 4 xa cu ', 0.72)];
+    expect(rankAnswers(cands, 'vi', [], [], [' quy hop '])[0]!.cand.unit.doc.id).toBe('merger');
+    expect(rankAnswers(cands, 'vi', [], [], [])[0]!.cand.unit.doc.id).toBe('homonyms');
+  });
+  it('takes the namesakes from entities.yml unless the question names them', () => {
+    const s = understood('xa chau tien moi la sap nhap tu nhung xa nao vay');
+    expect(namesakesOf(s.parts[0]!, s)).toEqual([' quy hop ']);
+    const t = understood('xa chau tien o quy hop gio thuoc xa nao');
+    expect(namesakesOf(t.parts[0]!, t)).toEqual([]);
   });
 });

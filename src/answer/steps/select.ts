@@ -19,7 +19,7 @@ import type { CompiledEntity } from '../../text/lexicon.js';
 import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
-import { answerTypeOf, countsNoun, topicalWords } from '../understand.js';
+import { answerTypeOf, countsNoun, countsNounNear, topicalWords } from '../understand.js';
 import type { Lang } from '../types.js';
 
 interface Ranked {
@@ -29,7 +29,7 @@ interface Ranked {
 }
 
 /** Answerable units, best first: confidence, a small preference for FAQ entries, fused rank, the asker's language. */
-export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[], smallNumbers: number[] = []): Ranked[] {
+export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[], smallNumbers: number[] = [], namesakes: string[] = []): Ranked[] {
   const out: Ranked[] = [];
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
@@ -38,6 +38,9 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
     const haystack = cand.unit.doc.kind === 'faq' ? cand.unit.doc.foldedAll : cand.unit.folded;
     // numbers in the question (years, article numbers) should be in the answer's text
     for (const n of numbers) if (!haystack.includes(`${n}`)) rank -= 0.1;
+    // an entry that tells apart a namesake of the asked entity ("xã Châu Tiến thuộc huyện Quỳ Hợp")
+    // is about that namesake as much as about the asked one: other entries first
+    if (namesakes.some((n) => haystack.includes(n))) rank -= 0.1;
     // a small number that an entry writes as a Roman numeral ("chu kỳ 3" ↔ "chu kỳ III"): an entry
     // that numbers things that way but not this one is about another of them
     for (const d of smallNumbers) {
@@ -50,6 +53,22 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+/**
+ * What identifies a namesake of an entity the question names (entities.yml `namesakes`: "quỳ hợp"
+ * for the other xã Châu Tiến), folded and padded, unless the question names it itself.
+ */
+export function namesakesOf(part: PartState, s: State): string[] {
+  const q = ` ${part.q.folded} `;
+  const out: string[] = [];
+  for (const e of part.entities) {
+    for (const n of s.lex.entityById.get(e.id)?.def.namesakes ?? []) {
+      const f = ` ${foldTitle(n).trim()} `;
+      if (!q.includes(f)) out.push(f);
+    }
+  }
+  return out;
 }
 
 const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'];
@@ -89,13 +108,14 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     const ent = s.lex.entityById.get(e.id);
     if (ent && !mentions(ent, scope, raw)) return `not about ${e.id}`;
   }
-  if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
   // a place the question names ("xã Hùng Chân") that the entry never mentions: it is about another place
   const titled = doc.kind === 'faq' ? scope : ` ${foldTitle(doc.title)} ${scope}`;
   const missing = part.names.find((n) => !titled.includes(` ${n} `));
   if (missing) return `does not mention "${missing}"`;
-  // a year or a text the question names ("lễ hội năm 2012", "NĐ 34/2014") that the entry never
-  // mentions: it speaks of another year or another text, however close its other words
+  // an errand the question names ("đăng ký khai sinh") that the entry never mentions: it is about another errand
+  if (part.errand.length && !part.errand.some((e) => titled.includes(e))) return `not about the errand "${part.errand[0]!.trim()}"`;
+  // a year or a text the question names ("lễ hội năm 2012", "NĐ 34/2014"), or means ("năm nay"),
+  // that the entry never mentions: it speaks of another year or another text, however close its other words
   const literal = [...part.literals.documents, ...part.literals.years].find((l) => !titled.includes(` ${l} `));
   if (literal) return `does not mention "${literal.replace(' ', '/')}"`;
   const en = s.lang === 'en';
@@ -176,7 +196,7 @@ function sameKindAsEntry(part: PartState, doc: IndexedUnit['doc'], s: State): bo
 
 /** A "how many" answer counts the asked thing ("bao nhiêu người" is not answered by "138 đảo"); a "which province" answer names a province. */
 function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: State): boolean {
-  if (kind === 'number') return !part.counted || countsNoun(sentence, part.counted);
+  if (kind === 'number') return !part.counted || countsNounNear(sentence, part.counted);
   // …a "xã nào" answer names a xã, or at least no other kind of place ("bản Bua" is a village)
   if (kind === 'place') return !part.which || countsNoun(sentence, part.which) || !countsNoun(sentence, s.lex.data.questionWords.counted.which.filter((w) => !part.which!.includes(w)));
   return true;
@@ -207,7 +227,7 @@ function countsOther(sentence: string, part: PartState, s: State): boolean {
 
 /** The best verified candidate of a part (null when none qualifies). */
 export function bestVerified(part: PartState, s: State, opts: VerifyOptions = { valueCheck: true }): Chosen | null {
-  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
+  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded), namesakesOf(part, s));
   for (const r of ranked) {
     const v = verify(r, part, s, opts);
     if (typeof v !== 'string') return v;
@@ -222,7 +242,7 @@ export const selectStep: Step<PartState> = {
       const overview = topicOverview(part, s);
       if (overview) return { final: overview, note: `overview of ${s.topicOnly.id}` };
     }
-    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
+    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded), namesakesOf(part, s));
     s.retrieved = retrievedFrom(ranked, s.lang);
     const verified: Array<Chosen & { rank: number }> = [];
     const rejected: string[] = [];

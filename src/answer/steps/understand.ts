@@ -18,9 +18,11 @@ import {
   substituteEntities,
   withoutFollowUpWords,
   topicalWords,
+  type Literals,
   type NamedEntity,
 } from '../understand.js';
 import type { PartState, State, Step } from '../pipeline.js';
+import { errandTerms } from '../refusal.js';
 
 export const understandStep: Step<State> = {
   name: 'understand',
@@ -60,6 +62,8 @@ export const understandStep: Step<State> = {
     const first = firstEnts.filter((e) => !e.home);
     // what the first part is about when it names no entity ("bitcoin h giá bn, có nên mua ko")
     const firstSubject = first.length ? [] : topicalWords(s.lex, texts[0]!, firstEnts).filter((w) => !/^\d+$/.test(w));
+    // …or the errand it names ("làm giấy khai sinh ở đâu, trong bao lâu phải đăng ký")
+    const firstErrand = errandTerms(s.lex, texts[0]!);
     s.parts = texts.map((t, i) => {
       let text = t;
       // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's subject
@@ -74,6 +78,7 @@ export const understandStep: Step<State> = {
         text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
       } else if (i > 0 && own.length === 0) {
         if (first.length) text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+        else if (firstErrand.length && errandTerms(s.lex, t).length === 0) text = `${t} ${firstErrand[0]!.trim()}`;
         else if (firstSubject.length && topicalWords(s.lex, t, []).length <= 2) text = `${t} ${firstSubject.join(' ')}`;
       }
       // "năm nay", "sắp tới": resolved per part, so the year stays with the question it belongs to
@@ -101,13 +106,19 @@ export function partState(s: State, text: string, asked = text, year: number | n
     counted: countedNoun(s.lex, text),
     which: whichNoun(s.lex, text),
     names: namedPlaces(s.lex, text),
-    literals: literalsIn(text),
+    errand: errandTerms(s.lex, text),
+    // the year meant by "năm nay" pins the answer as a year typed out does (one check, in select)
+    literals: withYear(literalsIn(text, s.lex), year),
     year,
     candidates: [],
     qvec: null,
     chosen: null,
     draft: null,
   };
+}
+
+function withYear(l: Literals, year: number | null): Literals {
+  return year === null || l.years.includes(String(year)) ? l : { ...l, years: [...l.years, String(year)] };
 }
 
 /**
