@@ -70,6 +70,10 @@ describe('question words behind chat shorthand and closing particles', () => {
 });
 
 describe('parts of one message', () => {
+  it('splits two English "which" questions joined by "and"', () => {
+    const s = understood('At the Hang Bua festival, which temple is the offering ceremony held at and which gods are worshipped there?');
+    expect(s.parts.map((p) => p.type?.type)).toEqual(['where', 'what_is']);
+  });
   it('splits a question and a yes/no question that ends on particles', () => {
     const s = understood('hang bua mo cua may h, vao co mat ve ko ad');
     expect(s.parts.map((p) => p.type?.type)).toEqual(['hours', 'how_many']);
