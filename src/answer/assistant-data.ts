@@ -84,10 +84,11 @@ const EntitySchema = z.object({
   raw: phrases.optional(),
   exclude: phrases.optional(),
   namesakes: phrases.optional(),
+  held_at: z.string().optional(),
 });
 const EntitiesFile = z.object({ entities: z.array(EntitySchema).min(1) });
 
-const ValueKind = z.enum(['date', 'time', 'number', 'ordinal', 'quantity', 'money', 'place', 'person', 'none']);
+const ValueKind = z.enum(['date', 'time', 'number', 'ordinal', 'distance', 'quantity', 'money', 'place', 'person', 'none']);
 export const ANSWER_TYPES = ['how_long', 'when', 'hours', 'how_many', 'who', 'where', 'why', 'how_to', 'papers', 'what_is', 'yesno'] as const;
 const CommuneTime = z.object({ accented: phrases, unaccented: phrases, not: phrases, phrases });
 const QuestionWordsFile = z.object({

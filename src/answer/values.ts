@@ -54,6 +54,9 @@ const QUANTITY =
   /\d[\d.,]*\s*(km2|km²|km|kilomet|ki lo met|m2|m²|m\b|met|mét|ha\b|hecta|hai ly|hai li|nautical|miles?|dam|nm\b|nam|years?|thang|months?|tuan|weeks?|ngay|days?|gio|hours?|phut|minutes?|%|phan tram|percent|dong|vnd|nghin|trieu)/;
 
 
+// a distance: a number with a unit of length ("170 km", "12 hải lý", "500 m") or of travel time ("3 giờ", "4 hours")
+const DISTANCE = /\d[\d.,]*\s*(km(?![2²])|kilomet|ki lo met|cay so|m\b|met\b|mét|hai ly|hai li|nautical|miles?|nm\b|gio|tieng|hours?|phut|minutes?)/;
+
 // a sum of money ("20.000 đồng", "50k", "2 triệu", "$5") or no charge ("miễn phí", "không thu phí", "free")
 const MONEY = /\d[\d.,]*\s*(dong|d\b|vnd|nghin|ngan|k\b|trieu|tr\b|usd|\$)|\$\s?\d|\b(mien phi|khong mat phi|khong thu phi|khong thu tien|khong mat tien|khong co phi|khong ban ve|khong mat ve|khong thu ve|khong can ve|khong can mua ve|mien ve|free|no fee|no charge|no entrance fee|free of charge)\b/;
 
@@ -76,6 +79,9 @@ export function holdsValue(kind: ValueKindName, text: string, titleWords: Readon
     case 'ordinal':
       // "thứ mấy", "which member number": a rank ("thành viên thứ 63", "the 63rd party", "seventh")
       return ORDINAL.test(f);
+    case 'distance':
+      // "bao xa", "how far": a length or a travel time, not an area
+      return DISTANCE.test(f);
     case 'quantity':
       return QUANTITY.test(f) || (/\d/.test(f) && /\b(dai|rong|cach|long|wide|far|away)\b/.test(f));
     case 'money':

@@ -173,3 +173,23 @@ describe('namesakes of an asked entity', () => {
     expect(namesakesOf(t.parts[0]!, t)).toEqual([]);
   });
 });
+
+describe('"how far" wants a distance', () => {
+  it('reads "bao xa", "how far" as asking for a distance', () => {
+    expect(answerTypeOf(lex, 'hang bua cach vinh bao xa')).toMatchObject({ values: 'distance' });
+    expect(answerTypeOf(lex, 'how far is it from Vinh')).toMatchObject({ values: 'distance' });
+    expect(answerTypeOf(lex, 'lãnh hải rộng bao nhiêu')).toMatchObject({ values: 'quantity' });
+  });
+  it.each([
+    ['Hang Bua cách TP Vinh khoảng 170 km.', true],
+    ['Lãnh hải rộng 12 hải lý.', true],
+    ['Đi xe khoảng 4 giờ.', true],
+    ['The festivities take place on about 2 hectares in front of the cave.', false],
+    ['Diện tích 14,26 km2.', false],
+  ])('%s → %s', (text, ok) => {
+    expect(holdsValue('distance', text)).toBe(ok);
+  });
+  it('knows where an event is held (entities.yml held_at)', () => {
+    expect(lex.entityById.get('le-hoi-hang-bua')?.def.held_at).toBe('hang-bua');
+  });
+});

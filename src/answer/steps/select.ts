@@ -93,7 +93,6 @@ interface VerifyOptions {
 
 /** The verified answer of a candidate, or why it does not answer. */
 export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions): Chosen | string {
-  const entities = opts.entities ?? part.entities;
   const t = s.deps.thresholds;
   if (c.conf < t.minConfidence) return `low confidence ${round(c.conf)}`;
   if (c.cand.grounded < t.minGrounded) return `ungrounded ${round(c.cand.grounded)}`;
@@ -103,6 +102,7 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
   const doc = unit.doc;
   const scope = doc.kind === 'faq' ? doc.foldedAll : unit.folded;
   const raw = doc.kind === 'faq' ? `${doc.names}\n${doc.body}` : `${doc.title}\n${unit.text}`;
+  const entities = whereHeld(opts.entities ?? part.entities, part, s, scope, raw);
   for (const e of entities) {
     if (e.home) continue;
     const ent = s.lex.entityById.get(e.id);
@@ -147,6 +147,23 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     foreign = en && unit.lang !== 'en';
   }
   return { cand: c.cand, conf: c.conf, text, foreign };
+}
+
+/**
+ * "Where" and "how far" of an event are those of the place it is held at (entities.yml `held_at`):
+ * "how far is the Hang Bua festival from Vinh" is answered by how far Hang Bua is.
+ */
+function whereHeld(entities: PartState['entities'], part: PartState, s: State, scope: string, raw: string): PartState['entities'] {
+  const kind = part.type?.values;
+  if (kind !== 'place' && kind !== 'distance') return entities;
+  return entities.map((e) => {
+    const ent = s.lex.entityById.get(e.id);
+    const at = ent?.def.held_at;
+    const place = at ? s.lex.entityById.get(at) : undefined;
+    // an entry on the event itself answers as before; one on its place only stands in for it
+    if (!ent || !place || mentions(ent, scope, raw) || !mentions(place, scope, raw)) return e;
+    return { id: place.id, cls: place.cls, alias: '', home: place.def.home === true };
+  });
 }
 
 /**
