@@ -55,7 +55,9 @@ export function errandTerms(lex: Lexicon, question: string): string[] {
   const out: string[] = [];
   for (const r of compiledTerms(lex)) {
     if (!r.errand) continue;
-    for (const t of r.terms) if (marked ? n.includes(t.marked) : f.includes(t.folded)) out.push(t.folded);
+    // single words ("fire", "visa", "sick") route a refusal well but are too loose to bar an
+    // answer ("fire dancing at the festival"): only phrases name the errand
+    for (const t of r.terms) if (t.folded.trim().includes(' ') && (marked ? n.includes(t.marked) : f.includes(t.folded))) out.push(t.folded);
   }
   return [...new Set(out)];
 }

@@ -193,3 +193,17 @@ describe('"how far" wants a distance', () => {
     expect(lex.entityById.get('le-hoi-hang-bua')?.def.held_at).toBe('hang-bua');
   });
 });
+
+describe('errands are phrases', () => {
+  it('does not read a single routing word as an errand', () => {
+    expect(errandTerms(lex, 'Is there fire dancing at the Hang Bua festival?')).toEqual([]);
+    expect(errandTerms(lex, 'power cut at my homestay, who do i call?')).toEqual([' power cut ']);
+  });
+});
+
+describe('names the question gives', () => {
+  it('leaves an entity’s name to the entity check (any alias will do)', () => {
+    expect(understood('How many islands are in the Paracel islands?').parts[0]!.names).toEqual([]);
+    expect(understood('Xã Hùng Chân mới được lập từ những xã cũ nào?').parts[0]!.names).toEqual(['hung']);
+  });
+});

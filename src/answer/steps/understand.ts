@@ -105,7 +105,9 @@ export function partState(s: State, text: string, asked = text, year: number | n
     entities: entitiesIn(s.lex, text),
     counted: countedNoun(s.lex, text),
     which: whichNoun(s.lex, text),
-    names: namedPlaces(s.lex, text),
+    // a name that is an entity's ("Paracel islands", "Hang Bua cave") is checked by the entity, by
+    // any of its aliases ("Hoàng Sa"), not by that one spelling
+    names: namedPlaces(s.lex, text).filter((n) => !entitiesIn(s.lex, text).some((e) => (s.lex.entityById.get(e.id)?.aliases ?? []).some((a) => a.includes(` ${n} `)))),
     errand: errandTerms(s.lex, text),
     // the year meant by "năm nay" pins the answer as a year typed out does (one check, in select)
     literals: withYear(literalsIn(text, s.lex), year),
