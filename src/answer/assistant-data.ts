@@ -109,8 +109,8 @@ const QuestionWordsFile = z.object({
     .object({ marked: phrases, unmarked: phrases, en_tails: phrases, stop: wordBlock })
     .default({ marked: [], unmarked: [], en_tails: [], stop: [] }),
   counted: z
-    .object({ after: phrases, skip: wordBlock, units: phrases.default([]), which: phrases.default([]), synonyms: z.record(z.string(), phrases) })
-    .default({ after: [], skip: [], units: [], which: [], synonyms: {} }),
+    .object({ after: phrases, skip: wordBlock, which: phrases.default([]), synonyms: z.record(z.string(), phrases) })
+    .default({ after: [], skip: [], which: [], synonyms: {} }),
 });
 
 const LanguageFile = z.object({ english_words: wordBlock, neutral: phrases });

@@ -17,8 +17,8 @@ const lex = defaultLexicon();
 /** Just enough of the pipeline's state for the understand step (it needs no index). */
 function understood(text: string, conversation: State['conversation'] = null): State {
   const s = { lex, question: text, text, ctx: {}, now: new Date('2026-12-01T00:00:00Z'), conversation, lang: 'vi', parts: [], year: null, topicOnly: null, trace: [] } as unknown as State;
-  normaliseStep.run(s, s);
-  understandStep.run(s, s);
+  void normaliseStep.run(s, s);
+  void understandStep.run(s, s);
   return s;
 }
 

@@ -219,29 +219,6 @@ function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: 
   return true;
 }
 
-const countables = new WeakMap<object, Set<string>>();
-/**
- * The sentence counts another listed thing ("138 đảo" for "bao nhiêu người"): a number followed by
- * a word of question-words.yml `counted.synonyms` or `counted.units` that is not the asked one. A number followed by an
- * unlisted word ("495/496 đại biểu") is not judged: the list names what people count, not every noun.
- */
-function countsOther(sentence: string, part: PartState, s: State): boolean {
-  let known = countables.get(s.lex);
-  if (!known) {
-    // …or a unit: "hơn 100 năm" counts years, not the colours "bao nhiêu màu" asks for
-    const c = s.lex.data.questionWords.counted;
-    known = new Set([...Object.entries(c.synonyms).flatMap(([k, v]) => [k, ...v]), ...c.units].filter((w) => !w.includes(' ')));
-    countables.set(s.lex, known);
-  }
-  const asked = new Set(part.counted ?? []);
-  const f = ` ${foldTitle(sentence)} `;
-  for (const m of f.matchAll(/ \d[\d ]*? ([a-z]+)(?= )/g)) {
-    const w = m[1]!;
-    if (known.has(w) && !asked.has(w) && !asked.has(w.replace(/s$/, ''))) return true;
-  }
-  return false;
-}
-
 /** The best verified candidate of a part (null when none qualifies). */
 export function bestVerified(part: PartState, s: State, opts: VerifyOptions = { valueCheck: true }): Chosen | null {
   const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded), namesakesOf(part, s));
