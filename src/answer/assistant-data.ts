@@ -52,7 +52,7 @@ const RoutesFile = z.object({
   // words of a question that say which office handles it, whatever its knowledge topic ("đồn biên
   // phòng", "căn cước", "mất điện"); first match in file order wins. Unlike off-domain terms they do
   // not change grounding: they only route a refusal.
-  by_terms: z.array(z.object({ office: officeId, terms: phrases.min(1) })).default([]),
+  by_terms: z.array(z.object({ office: officeId, errand: z.boolean().default(false), terms: phrases.min(1) })).default([]),
   topics: z.record(z.string(), officeId),
   rumour: officeId,
   scam: officeId,
@@ -83,10 +83,12 @@ const EntitySchema = z.object({
   aliases: phrases.min(1),
   raw: phrases.optional(),
   exclude: phrases.optional(),
+  namesakes: phrases.optional(),
+  held_at: z.string().optional(),
 });
 const EntitiesFile = z.object({ entities: z.array(EntitySchema).min(1) });
 
-const ValueKind = z.enum(['date', 'time', 'number', 'quantity', 'money', 'place', 'person', 'none']);
+const ValueKind = z.enum(['date', 'time', 'number', 'ordinal', 'distance', 'quantity', 'money', 'place', 'person', 'none']);
 export const ANSWER_TYPES = ['how_long', 'when', 'hours', 'how_many', 'who', 'where', 'why', 'how_to', 'papers', 'what_is', 'yesno'] as const;
 const CommuneTime = z.object({ accented: phrases, unaccented: phrases, not: phrases, phrases });
 const QuestionWordsFile = z.object({
@@ -98,6 +100,8 @@ const QuestionWordsFile = z.object({
   answer_types: z.array(z.object({ type: z.enum(ANSWER_TYPES), values: ValueKind, phrases: phrases.min(1) })),
   time_words: z.object({ this_year: phrases, next_year: phrases, last_year: phrases, upcoming: phrases }),
   follow_up: z.object({ openers: phrases, closers: phrases, pronouns: phrases }),
+  closing_particles: phrases.default([]),
+  self_words: z.object({ window: z.number().int().min(1).max(8), words: phrases, verbs: phrases }).default({ window: 4, words: [], verbs: [] }),
   parts: z.object({ max: z.number().int().min(1).max(5), joiners: phrases }),
   title_words: wordBlock,
   commune_time: z.object({ former: CommuneTime, current: CommuneTime }),

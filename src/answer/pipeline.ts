@@ -21,7 +21,7 @@ import { rephraseStep } from './steps/rephrase.js';
 import { retrieveStep } from './steps/retrieve.js';
 import { selectStep } from './steps/select.js';
 import { smalltalkStep } from './steps/smalltalk.js';
-import { understandStep } from './steps/understand.js';
+import { partState, understandStep } from './steps/understand.js';
 
 export interface Thresholds {
   /** Below this, the question is out of scope. */
@@ -97,6 +97,8 @@ export interface PartState {
   text: string;
   /** The part before the year was added (remembered for the next message's follow-up). */
   asked: string;
+  /** The part as the user typed it (quoted when the part is named as unknown). */
+  typed?: string;
   q: QueryAnalysis;
   type: AnswerType | null;
   entities: NamedEntity[];
@@ -106,6 +108,8 @@ export interface PartState {
   names: string[];
   /** What kind of place a "which" question asks ("xã nào" → xã), with synonyms (folded), or null. */
   which: string[] | null;
+  /** Errands the question names ("khai sinh", "mất điện"; routes.yml), folded: the answer must be about one. */
+  errand: string[];
   /** Years and document numbers the question names ("năm 2012", "NĐ 34/2014"): the answer must mention them. */
   literals: Literals;
   /** A year the question means by "năm nay", "this year" (the answer must speak of it). */
@@ -141,6 +145,11 @@ export interface State {
   /** The message passes on something heard ("nghe nói", "trên mạng bảo"): unanswerable → rumour reply. */
   rumourMarked: boolean;
   topicOnly: NamedEntity | null;
+  /**
+   * A second reading of the message as a follow-up of the last question ("đi tham quan hết tầm bao
+   * lâu" after a question on Hang Bua), tried only when the message alone is refused.
+   */
+  followUpReading?: string;
   year: number | null;
   trace: TraceStep[];
   retrieved: RetrievedChunk[];
@@ -209,18 +218,13 @@ async function run(state: State): Promise<Omit<AnswerResult, 'question' | 'laten
     state.trace.push({ step: step.name, decision: 'continue', note: r?.note, ms });
   }
   if (!decided) {
-    for (const [i, part] of state.parts.entries()) {
-      const label = state.parts.length > 1 ? `#${i + 1}` : '';
-      for (const step of PART_STEPS) {
-        const t = performance.now();
-        const r = await step.run(part, state);
-        if (r && r.final) {
-          state.trace.push({ step: `${step.name}${label}`, decision: 'final', note: r.note, ms: since(t) });
-          part.draft = r.final;
-          break;
-        }
-        state.trace.push({ step: `${step.name}${label}`, decision: 'continue', note: r?.note, ms: since(t) });
-      }
+    for (const [i, part] of state.parts.entries()) await runPart(state, part, state.parts.length > 1 ? `#${i + 1}` : '');
+    // the message alone is refused: read it as a follow-up of the last question, if it can be one
+    const only = state.parts.length === 1 ? state.parts[0]! : null;
+    if (only && state.followUpReading && only.draft?.outcome === 'out_of_scope' && !only.draft.menu && !state.rumourMarked) {
+      const again = { ...partState(state, state.followUpReading), typed: only.typed };
+      await runPart(state, again, '(follow-up)');
+      if (again.draft && again.draft.outcome === 'answered') state.parts = [again];
     }
     state.draft = combineParts(state);
   }
@@ -230,6 +234,19 @@ async function run(state: State): Promise<Omit<AnswerResult, 'question' | 'laten
     state.trace.push({ step: step.name, decision: step === LAST_STEPS[LAST_STEPS.length - 1] ? 'final' : 'continue', note: r?.note, ms: since(t) });
   }
   return state.result!;
+}
+
+async function runPart(state: State, part: PartState, label: string): Promise<void> {
+  for (const step of PART_STEPS) {
+    const t = performance.now();
+    const r = await step.run(part, state);
+    if (r && r.final) {
+      state.trace.push({ step: `${step.name}${label}`, decision: 'final', note: r.note, ms: since(t) });
+      part.draft = r.final;
+      return;
+    }
+    state.trace.push({ step: `${step.name}${label}`, decision: 'continue', note: r?.note, ms: since(t) });
+  }
 }
 
 const since = (t: number) => Math.round((performance.now() - t) * 100) / 100;
@@ -253,7 +270,7 @@ function combineParts(state: State): Draft {
   for (const p of state.parts) {
     const d = p.draft!;
     const ok = d.outcome === 'answered' || d.outcome === 'misconception';
-    const text = ok ? d.text.trim() : r.unknown_part.replace('{part}', p.text.trim());
+    const text = ok ? d.text.trim() : r.unknown_part.replace('{part}', (p.typed ?? p.asked).trim().replace(/^(and|và|va|còn|con)\s+/i, ''));
     if (ok && said.has(text)) continue;
     said.add(text);
     items.push(text);

@@ -32,7 +32,35 @@ export function routeFor(lex: Lexicon, offDomainTopic: string | null, topic: str
   return { officeId: byTopic ?? routes.default, offDomain: false, general: false };
 }
 
-const termCache = new WeakMap<Lexicon, Array<{ office: string; terms: Array<{ marked: string; folded: string }> }>>();
+const termCache = new WeakMap<Lexicon, Array<{ office: string; errand: boolean; terms: Array<{ marked: string; folded: string }> }>>();
+
+function compiledTerms(lex: Lexicon) {
+  let compiled = termCache.get(lex);
+  if (!compiled) {
+    compiled = lex.data.routes.by_terms.map((r) => ({ office: r.office, errand: r.errand, terms: r.terms.map((t) => ({ marked: ` ${normalize(t)} `, folded: ` ${fold(normalize(t))} ` })) }));
+    termCache.set(lex, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * The errands a question names (routes.yml by_terms marked `errand`: "khai sinh", "mất điện",
+ * "căn cước"), folded and space-padded. An answer to the question must be about one of them: the
+ * registration of religious activities does not answer "đăng ký khai sinh ở đâu".
+ */
+export function errandTerms(lex: Lexicon, question: string): string[] {
+  const n = ` ${normalize(question)} `;
+  const marked = fold(n) !== n;
+  const f = ` ${fold(n).trim()} `;
+  const out: string[] = [];
+  for (const r of compiledTerms(lex)) {
+    if (!r.errand) continue;
+    // single words ("fire", "visa", "sick") route a refusal well but are too loose to bar an
+    // answer ("fire dancing at the festival"): only phrases name the errand
+    for (const t of r.terms) if (t.folded.trim().includes(' ') && (marked ? n.includes(t.marked) : f.includes(t.folded))) out.push(t.folded);
+  }
+  return [...new Set(out)];
+}
 
 /**
  * The office whose `by_terms` the question uses, first in file order. Terms are written with their
@@ -43,12 +71,7 @@ export function officeNamedBy(lex: Lexicon, question: string): string | null {
   const n = ` ${normalize(question)} `;
   const marked = fold(n) !== n;
   const f = ` ${fold(n).trim()} `;
-  let compiled = termCache.get(lex);
-  if (!compiled) {
-    compiled = lex.data.routes.by_terms.map((r) => ({ office: r.office, terms: r.terms.map((t) => ({ marked: ` ${normalize(t)} `, folded: ` ${fold(normalize(t))} ` })) }));
-    termCache.set(lex, compiled);
-  }
-  for (const r of compiled) if (r.terms.some((t) => (marked ? n.includes(t.marked) : f.includes(t.folded)))) return r.office;
+  for (const r of compiledTerms(lex)) if (r.terms.some((t) => (marked ? n.includes(t.marked) : f.includes(t.folded)))) return r.office;
   return null;
 }
 

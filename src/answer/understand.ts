@@ -26,13 +26,32 @@ const folded = foldedText;
 /** The answer type of a question (null: no question word: a statement, a topic, a bare noun phrase). */
 export function answerTypeOf(lex: Lexicon, text: string): AnswerType | null {
   const f = pad(folded(text));
+  // chat shorthand read as its first (main) meaning: "năm bn" asks "năm bao nhiêu", "mấy h" "mấy giờ"
+  const g = spelledOut(lex, f);
   for (const rule of lex.answerTypes) {
-    const phrase = rule.phrases.find((p) => f.includes(p));
+    const phrase = rule.phrases.find((p) => f.includes(p) || g.includes(p));
     if (phrase) return { type: rule.type, values: rule.values, phrase: phrase.trim() };
   }
-  // "có … không" / "có … chưa": the Vietnamese yes/no frame around any predicate
-  if (/ co .* (khong|ko|k|hong|chua) $/.test(f) || / (khong|ko|chua) $/.test(f)) return { type: 'yesno', values: 'none', phrase: 'co khong' };
+  // "có … không" / "có … chưa": the Vietnamese yes/no frame around any predicate, before the
+  // particles that close a chat message ("có mất vé ko ad", "… không vậy")
+  const e = withoutClosingParticles(lex, g);
+  if (/ co .* (khong|chua) $/.test(e) || / (khong|chua) $/.test(e)) return { type: 'yesno', values: 'none', phrase: 'co khong' };
   return null;
+}
+
+/** The folded, padded text with each shorthand token replaced by its first expansion. */
+function spelledOut(lex: Lexicon, f: string): string {
+  const ws = f.trim().split(' ');
+  if (!ws.some((w) => lex.shorthand.has(w))) return f;
+  return pad(ws.map((w) => (lex.shorthand.has(w) ? folded(lex.shorthand.get(w)![0]!) : w)).join(' '));
+}
+
+/** Without the particles a chat message ends on ("ad", "ạ", "nhé", "vậy", question-words.yml `closing_particles`). */
+function withoutClosingParticles(lex: Lexicon, f: string): string {
+  const closing = new Set(lex.data.questionWords.closing_particles.map((p) => folded(p)));
+  const ws = f.trim().split(' ');
+  while (ws.length > 1 && closing.has(ws[ws.length - 1]!)) ws.pop();
+  return pad(ws.join(' '));
 }
 
 export function entitiesIn(lex: Lexicon, text: string): NamedEntity[] {
@@ -122,7 +141,7 @@ export interface Literals {
  * "/yyyy" is a document number when it cannot be a month (above 12) or when a text code follows
  * ("34/2014/NĐ-CP"); "tháng 12/1982" stays a plain year.
  */
-export function literalsIn(text: string): Literals {
+export function literalsIn(text: string, lex?: Lexicon): Literals {
   const plain = safeNFC(text);
   const documents: string[] = [];
   const inDocuments = new Set<string>();
@@ -132,8 +151,33 @@ export function literalsIn(text: string): Literals {
     documents.push(`${num} ${m[2]}`);
     inDocuments.add(m[2]!);
   }
-  const years = [...new Set(words(normalize(plain)).filter((w) => /^(?:1[5-9]|20)\d\d$/.test(w)))].filter((y) => !inDocuments.has(y) || countOf(plain, y) > 1);
+  const ws = words(normalize(plain));
+  const self = aboutTheAsker(lex, ws);
+  const years = [...new Set(ws.filter((w, i) => /^(?:1[5-9]|20)\d\d$/.test(w) && !self.has(i)))].filter((y) => !inDocuments.has(y) || countOf(plain, y) > 1);
   return { years, documents: [...new Set(documents)] };
+}
+
+/**
+ * Positions of the words that speak of the asker ("tôi sinh năm 1990", "con em 2019 mới sinh", "I was
+ * born in 1990"): a year within a few words after a word for oneself and a verb about oneself
+ * (question-words.yml `self_words`) tells who asks, not what is asked, and pins nothing; "cho em hỏi
+ * năm 2025 …" still pins 2025.
+ */
+function aboutTheAsker(lex: Lexicon | undefined, ws: string[]): Set<number> {
+  const out = new Set<number>();
+  const sw = lex?.data.questionWords.self_words;
+  if (!sw || !sw.words.length) return out;
+  const self = new Set(sw.words.map((w) => folded(w)));
+  const verbs = new Set(sw.verbs.map((w) => folded(w)));
+  const f = ws.map((w) => folded(w));
+  f.forEach((w, i) => {
+    if (!/^\d{4}$/.test(w)) return;
+    // "tôi sinh năm 1990": a word for oneself, then a verb that tells about oneself, then the year
+    const from = Math.max(0, i - sw.window);
+    const who = f.slice(from, i).findIndex((x) => self.has(x));
+    if (who >= 0 && f.slice(from + who + 1, i).some((x) => verbs.has(x))) out.add(i);
+  });
+  return out;
 }
 
 function countOf(text: string, needle: string): number {
@@ -194,6 +238,27 @@ export function namedPlaces(lex: Lexicon, text: string): string[] {
 export function countsNoun(sentence: string, noun: readonly string[]): boolean {
   const f = pad(folded(sentence));
   return noun.some((n) => f.includes(pad(n)) || f.includes(pad(`${n}s`)));
+}
+
+/**
+ * Does a sentence count that thing: a number with the noun right after it ("5.482 người", "138 đảo,
+ * đá", "52 màu") or just before it ("dân số là 5.482")? "Trường Sa có 11 đảo có người" names people
+ * but counts islands.
+ */
+export function countsNounNear(sentence: string, noun: readonly string[]): boolean {
+  const ws = folded(sentence.replace(/(\d)[.,](?=\d)/g, '$1')).split(' ').filter(Boolean);
+  const num = (w: string | undefined) => w !== undefined && /^\d/.test(w);
+  for (const n of noun) {
+    for (const form of [n, `${n}s`]) {
+      const nw = form.split(' ');
+      for (let i = 0; i + nw.length <= ws.length; i++) {
+        if (!nw.every((w, k) => ws[i + k] === w)) continue;
+        if ([1, 2].some((d) => num(ws[i - d]))) return true;
+        if ([1, 2, 3, 4].some((d) => num(ws[i + nw.length - 1 + d]))) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** A bare menu choice: "1", "2.", "số 2", "câu 1", "option 3". */

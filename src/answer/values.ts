@@ -3,7 +3,7 @@
 // These are shapes of values (digits, units, dates, capitalised names), not word lists about topics:
 // they hold for questions nobody wrote down.
 import type { ValueKindName } from './assistant-data.js';
-import { fold } from '../text/normalize.js';
+import { fold, hasDiacritics } from '../text/normalize.js';
 import { defaultLexicon } from '../text/lexicon.js';
 
 const MONTHS_EN = '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)';
@@ -20,11 +20,42 @@ const DATE = new RegExp(
   ].join('|'),
 );
 const TIME = /\d{1,2}\s*(h|gio|:\s*\d{2}|am|pm|a\.m|p\.m)\b|\b(sang|chieu|toi|ca ngay|moi ngay|hang ngay|all day|daily|morning|afternoon|evening)\b/;
-const NUMBER_WORDS = /\b(mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|tram|nghin|ngan|trieu|ty|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|million|dozens?|several)\b/;
+// number words, English (matched folded) and Vietnamese (matched with their marks: folded, "tằm"
+// is "tám" and "hải" is "hai"; "năm" is as often a year as five, so it is left out)
+const NUMBER_WORDS = /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|dozens?|several|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b/;
+const NUMBER_WORDS_MARKED = /(?<!\p{L})(một|hai|ba|bốn|tư|sáu|bảy|tám|chín|mười|mươi|trăm|nghìn|ngàn|triệu|tỷ|tỉ|chục|vài)(?!\p{L})/u;
+// dates and years, removed before looking for a count: "ngày 16/11/1994" answers "when", not "how
+// many". A bare four-digit 1500–2099 is a year: counts that large are written with a separator
+// ("2.337 km", "1,000 people").
+const DATE_PARTS = new RegExp(
+  [
+    `\\d{1,2}(st|nd|rd|th)?\\s+(of\\s+)?${MONTHS_EN}\\b(\\s*,?\\s*\\d{4})?`,
+    `\\b${MONTHS_EN}\\s+\\d{1,2}(st|nd|rd|th)?\\b(\\s*,?\\s*\\d{4})?`,
+    '(?<![\\d.,/])\\d{1,2}(\\s*[-–]\\s*\\d{1,2})?\\s*/\\s*\\d{1,2}(\\s*/\\s*\\d{2,4})?(?![\\d/]|[.,]\\d)',
+    '(?<![\\d.,/])\\d{1,2}\\.\\d{1,2}\\.\\d{4}(?!\\d)',
+    '(?<![\\d.,/])\\d{1,2}\\s*/\\s*(1[5-9]\\d\\d|20\\d\\d)(?![\\d/])',
+    '\\b(ngay|mung|mong|thang)\\s+\\d{1,2}(?![\\d/])',
+    '(?<![\\d.,])(1[5-9]\\d\\d|20\\d\\d)(?![\\d]|[.,]\\d)',
+  ].join('|'),
+  'g',
+);
+
+// ("first" and "second" are left out: "on that first day", "a second time" rank nothing)
+const ORDINAL = /\bthu (\d+|nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)\b|\b\d+ ?(st|nd|rd|th)\b|\b(third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth)\b/;
+
+/** A count ("214 cột mốc", "thành viên thứ 63", "52 màu", "bảy màu"): a number that is not a date or a year. */
+export function holdsCount(text: string): boolean {
+  const f = fold(text).toLowerCase();
+  if (/\d/.test(f.replace(DATE_PARTS, ' '))) return true;
+  return hasDiacritics(text) ? NUMBER_WORDS_MARKED.test(text.normalize('NFC').toLowerCase()) : NUMBER_WORDS.test(f);
+}
 // a number followed by a unit of length, area, time or money; or a percentage
 const QUANTITY =
   /\d[\d.,]*\s*(km2|km²|km|kilomet|ki lo met|m2|m²|m\b|met|mét|ha\b|hecta|hai ly|hai li|nautical|miles?|dam|nm\b|nam|years?|thang|months?|tuan|weeks?|ngay|days?|gio|hours?|phut|minutes?|%|phan tram|percent|dong|vnd|nghin|trieu)/;
 
+
+// a distance: a number with a unit of length ("170 km", "12 hải lý", "500 m") or of travel time ("3 giờ", "4 hours")
+const DISTANCE = /\d[\d.,]*\s*(km(?![2²])|kilomet|ki lo met|cay so|m\b|met\b|mét|hai ly|hai li|nautical|miles?|nm\b|gio|tieng|hours?|phut|minutes?)/;
 
 // a sum of money ("20.000 đồng", "50k", "2 triệu", "$5") or no charge ("miễn phí", "không thu phí", "free")
 const MONEY = /\d[\d.,]*\s*(dong|d\b|vnd|nghin|ngan|k\b|trieu|tr\b|usd|\$)|\$\s?\d|\b(mien phi|khong mat phi|khong thu phi|khong thu tien|khong mat tien|khong co phi|khong ban ve|khong mat ve|khong thu ve|khong can ve|khong can mua ve|mien ve|free|no fee|no charge|no entrance fee|free of charge)\b/;
@@ -43,7 +74,14 @@ export function holdsValue(kind: ValueKindName, text: string, titleWords: Readon
     case 'time':
       return TIME.test(f) || DATE.test(f);
     case 'number':
-      return /\d/.test(f) || NUMBER_WORDS.test(f);
+      // "bao nhiêu", "thứ mấy", "số mấy": a count, not a date
+      return holdsCount(text);
+    case 'ordinal':
+      // "thứ mấy", "which member number": a rank ("thành viên thứ 63", "the 63rd party", "seventh")
+      return ORDINAL.test(f);
+    case 'distance':
+      // "bao xa", "how far": a length or a travel time, not an area
+      return DISTANCE.test(f);
     case 'quantity':
       return QUANTITY.test(f) || (/\d/.test(f) && /\b(dai|rong|cach|long|wide|far|away)\b/.test(f));
     case 'money':

@@ -120,7 +120,7 @@ describe('question words', () => {
     const lex = defaultLexicon();
     expect(answerTypeOf(lex, 'tho cam hoa tien co tu bao gio')?.type).toBe('when');
     expect(answerTypeOf(lex, 'when was the law passed')?.type).toBe('when');
-    expect(answerTypeOf(lex, 'hang bua cach vinh bao nhieu km')).toMatchObject({ type: 'how_long', values: 'quantity' });
+    expect(answerTypeOf(lex, 'hang bua cach vinh bao nhieu km')).toMatchObject({ type: 'how_long', values: 'distance' });
     expect(answerTypeOf(lex, 'hang bua o dau')?.type).toBe('where');
     expect(answerTypeOf(lex, 'cho hoi ong chu tich xa la ai')?.type).toBe('who');
     // "có mất phí không" is yes/no in form, but the answer it wants is a price (or "free")

@@ -54,5 +54,6 @@ export const finishStep: Step<State> = {
 /** "Nguồn: A" + "Nguồn: B" → "Nguồn: A; B". */
 function sources(lines: string[], lang: 'vi' | 'en'): string {
   const prefix = lang === 'en' ? 'Source: ' : 'Nguồn: ';
-  return prefix + [...new Set(lines.map((l) => l.replace(/^(Nguồn|Source): /, '')))].join('; ');
+  // two entries often cite the same text among others ("A; B" and "A; C"): each source once
+  return prefix + [...new Set(lines.flatMap((l) => l.replace(/^(Nguồn|Source): /, '').split(/;\s+/)))].join('; ');
 }

@@ -19,7 +19,7 @@ import type { CompiledEntity } from '../../text/lexicon.js';
 import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type SentenceInfo } from '../sentences.js';
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
-import { answerTypeOf, countsNoun, topicalWords } from '../understand.js';
+import { answerTypeOf, countsNoun, countsNounNear, topicalWords } from '../understand.js';
 import type { Lang } from '../types.js';
 
 interface Ranked {
@@ -29,7 +29,7 @@ interface Ranked {
 }
 
 /** Answerable units, best first: confidence, a small preference for FAQ entries, fused rank, the asker's language. */
-export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[], smallNumbers: number[] = []): Ranked[] {
+export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string[], smallNumbers: number[] = [], namesakes: string[] = []): Ranked[] {
   const out: Ranked[] = [];
   for (const cand of candidates.slice(0, 20)) {
     if (cand.unit.role === 'claim') continue;
@@ -38,6 +38,9 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
     const haystack = cand.unit.doc.kind === 'faq' ? cand.unit.doc.foldedAll : cand.unit.folded;
     // numbers in the question (years, article numbers) should be in the answer's text
     for (const n of numbers) if (!haystack.includes(`${n}`)) rank -= 0.1;
+    // an entry that tells apart a namesake of the asked entity ("xã Châu Tiến thuộc huyện Quỳ Hợp")
+    // is about that namesake as much as about the asked one: other entries first
+    if (namesakes.some((n) => haystack.includes(n))) rank -= 0.1;
     // a small number that an entry writes as a Roman numeral ("chu kỳ 3" ↔ "chu kỳ III"): an entry
     // that numbers things that way but not this one is about another of them
     for (const d of smallNumbers) {
@@ -50,6 +53,22 @@ export function rankAnswers(candidates: Candidate[], lang: Lang, numbers: string
     out.push({ cand, conf, rank });
   }
   return out.sort((a, b) => b.rank - a.rank);
+}
+
+/**
+ * What identifies a namesake of an entity the question names (entities.yml `namesakes`: "quỳ hợp"
+ * for the other xã Châu Tiến), folded and padded, unless the question names it itself.
+ */
+export function namesakesOf(part: PartState, s: State): string[] {
+  const q = ` ${part.q.folded} `;
+  const out: string[] = [];
+  for (const e of part.entities) {
+    for (const n of s.lex.entityById.get(e.id)?.def.namesakes ?? []) {
+      const f = ` ${foldTitle(n).trim()} `;
+      if (!q.includes(f)) out.push(f);
+    }
+  }
+  return out;
 }
 
 const ROMAN = ['', 'i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x'];
@@ -74,7 +93,6 @@ interface VerifyOptions {
 
 /** The verified answer of a candidate, or why it does not answer. */
 export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions): Chosen | string {
-  const entities = opts.entities ?? part.entities;
   const t = s.deps.thresholds;
   if (c.conf < t.minConfidence) return `low confidence ${round(c.conf)}`;
   if (c.cand.grounded < t.minGrounded) return `ungrounded ${round(c.cand.grounded)}`;
@@ -84,18 +102,20 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
   const doc = unit.doc;
   const scope = doc.kind === 'faq' ? doc.foldedAll : unit.folded;
   const raw = doc.kind === 'faq' ? `${doc.names}\n${doc.body}` : `${doc.title}\n${unit.text}`;
+  const entities = whereHeld(opts.entities ?? part.entities, part, s, scope, raw);
   for (const e of entities) {
     if (e.home) continue;
     const ent = s.lex.entityById.get(e.id);
     if (ent && !mentions(ent, scope, raw)) return `not about ${e.id}`;
   }
-  if (part.year !== null && !scope.includes(` ${part.year} `)) return `nothing about ${part.year}`;
   // a place the question names ("xã Hùng Chân") that the entry never mentions: it is about another place
   const titled = doc.kind === 'faq' ? scope : ` ${foldTitle(doc.title)} ${scope}`;
   const missing = part.names.find((n) => !titled.includes(` ${n} `));
   if (missing) return `does not mention "${missing}"`;
-  // a year or a text the question names ("lễ hội năm 2012", "NĐ 34/2014") that the entry never
-  // mentions: it speaks of another year or another text, however close its other words
+  // an errand the question names ("đăng ký khai sinh") that the entry never mentions: it is about another errand
+  if (part.errand.length && !part.errand.some((e) => titled.includes(e))) return `not about the errand "${part.errand[0]!.trim()}"`;
+  // a year or a text the question names ("lễ hội năm 2012", "NĐ 34/2014"), or means ("năm nay"),
+  // that the entry never mentions: it speaks of another year or another text, however close its other words
   const literal = [...part.literals.documents, ...part.literals.years].find((l) => !titled.includes(` ${l} `));
   if (literal) return `does not mention "${literal.replace(' ', '/')}"`;
   const en = s.lang === 'en';
@@ -127,6 +147,23 @@ export function verify(c: Ranked, part: PartState, s: State, opts: VerifyOptions
     foreign = en && unit.lang !== 'en';
   }
   return { cand: c.cand, conf: c.conf, text, foreign };
+}
+
+/**
+ * "Where" and "how far" of an event are those of the place it is held at (entities.yml `held_at`):
+ * "how far is the Hang Bua festival from Vinh" is answered by how far Hang Bua is.
+ */
+function whereHeld(entities: PartState['entities'], part: PartState, s: State, scope: string, raw: string): PartState['entities'] {
+  const kind = part.type?.values;
+  if (kind !== 'place' && kind !== 'distance') return entities;
+  return entities.map((e) => {
+    const ent = s.lex.entityById.get(e.id);
+    const at = ent?.def.held_at;
+    const place = at ? s.lex.entityById.get(at) : undefined;
+    // an entry on the event itself answers as before; one on its place only stands in for it
+    if (!ent || !place || mentions(ent, scope, raw) || !mentions(place, scope, raw)) return e;
+    return { id: place.id, cls: place.cls, alias: '', home: place.def.home === true };
+  });
 }
 
 /**
@@ -176,36 +213,15 @@ function sameKindAsEntry(part: PartState, doc: IndexedUnit['doc'], s: State): bo
 
 /** A "how many" answer counts the asked thing ("bao nhiêu người" is not answered by "138 đảo"); a "which province" answer names a province. */
 function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: State): boolean {
-  if (kind === 'number') return !part.counted || countsNoun(sentence, part.counted) || !countsOther(sentence, part, s);
+  if (kind === 'number') return !part.counted || countsNounNear(sentence, part.counted);
   // …a "xã nào" answer names a xã, or at least no other kind of place ("bản Bua" is a village)
   if (kind === 'place') return !part.which || countsNoun(sentence, part.which) || !countsNoun(sentence, s.lex.data.questionWords.counted.which.filter((w) => !part.which!.includes(w)));
   return true;
 }
 
-const countables = new WeakMap<object, Set<string>>();
-/**
- * The sentence counts another listed thing ("138 đảo" for "bao nhiêu người"): a number followed by
- * a word of question-words.yml `counted.synonyms` that is not the asked one. A number followed by an
- * unlisted word ("495/496 đại biểu") is not judged: the list names what people count, not every noun.
- */
-function countsOther(sentence: string, part: PartState, s: State): boolean {
-  let known = countables.get(s.lex);
-  if (!known) {
-    known = new Set(Object.entries(s.lex.data.questionWords.counted.synonyms).flatMap(([k, v]) => [k, ...v]).filter((w) => !w.includes(' ')));
-    countables.set(s.lex, known);
-  }
-  const asked = new Set(part.counted ?? []);
-  const f = ` ${foldTitle(sentence)} `;
-  for (const m of f.matchAll(/ \d[\d ]*? ([a-z]+)(?= )/g)) {
-    const w = m[1]!;
-    if (known.has(w) && !asked.has(w) && !asked.has(w.replace(/s$/, ''))) return true;
-  }
-  return false;
-}
-
 /** The best verified candidate of a part (null when none qualifies). */
 export function bestVerified(part: PartState, s: State, opts: VerifyOptions = { valueCheck: true }): Chosen | null {
-  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
+  const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded), namesakesOf(part, s));
   for (const r of ranked) {
     const v = verify(r, part, s, opts);
     if (typeof v !== 'string') return v;
@@ -220,7 +236,7 @@ export const selectStep: Step<PartState> = {
       const overview = topicOverview(part, s);
       if (overview) return { final: overview, note: `overview of ${s.topicOnly.id}` };
     }
-    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded));
+    const ranked = rankAnswers(part.candidates, s.lang, numbersIn(part.q.folded), smallNumbersIn(part.q.folded), namesakesOf(part, s));
     s.retrieved = retrievedFrom(ranked, s.lang);
     const verified: Array<Chosen & { rank: number }> = [];
     const rejected: string[] = [];
@@ -304,21 +320,31 @@ function topicOverview(part: PartState, s: State): Draft | null {
   const lang = s.lang;
   const about = (u: IndexedUnit) => mentions(ent, ` ${u.doc.title.toLowerCase()} `) || mentions(ent, u.doc.kind === 'faq' ? u.doc.foldedAll : u.folded);
   const titleAbout = (u: IndexedUnit) => mentions(ent, ` ${foldTitle(u.doc.title)} `);
-  // overview: the best passage of a document about the entity, in the asker's language if possible
-  const passages = s.index.units.filter((u) => u.role === 'passage' && titleAbout(u));
-  const pool = passages.filter((u) => u.lang === lang).length ? passages.filter((u) => u.lang === lang) : passages;
+  // overview: the best passage of a document about the entity, in the asker's language if possible,
+  // that names the entity itself (a document on Hoàng Sa and Trường Sa also has passages on UNCLOS)
+  const titled = s.index.units.filter((u) => u.role === 'passage' && titleAbout(u));
+  const inLang = titled.filter((u) => u.lang === lang).length ? titled.filter((u) => u.lang === lang) : titled;
+  const naming = inLang.filter((u) => mentions(ent, ` ${foldTitle(u.text)} `));
+  const pool = naming.length ? naming : inLang;
   const ranked = part.candidates.filter((c) => c.unit.role === 'passage' && pool.includes(c.unit));
   const unit = ranked[0]?.unit ?? pool.sort((a, b) => a.ord - b.ord)[0] ?? part.candidates.find((c) => about(c.unit) && c.unit.role !== 'claim')?.unit;
   if (!unit) return null;
   const text = unit.doc.kind === 'faq' ? (lang === 'en' && unit.doc.meta.answerEn ? unit.doc.meta.answerEn : unit.doc.body) : unit.text;
-  const two = text.split('\n').flatMap((l) => sentences(l)).map((x) => x.trim()).filter(Boolean).slice(0, 2).join(' ');
+  // two sentences, from the first that names the entity ("Từ ngày 01/7/2025, các huyện đảo…" opens
+  // a passage on Hoàng Sa without naming it)
+  const all = text.split('\n').flatMap((l) => sentences(l)).map((x) => x.trim()).filter(Boolean);
+  const from = Math.max(0, all.findIndex((x) => mentions(ent, ` ${foldTitle(x)} `)));
+  const two = all.slice(from, from + 2).join(' ');
   const seen = new Set<string>();
   const menu: string[] = [];
   for (const c of part.candidates) {
     const d = c.unit.doc;
     if (d.kind !== 'faq' || seen.has(d.id) || !titleAbout(c.unit)) continue;
     seen.add(d.id);
-    menu.push(menuLabel(c.unit, lang, s.lex));
+    const label = menuLabel(c.unit, lang, s.lex);
+    // an English menu offers the entries that can be asked in English
+    if (lang === 'en' && !isEnglishish(label, s.lex)) continue;
+    menu.push(label);
     if (menu.length === 3) break;
   }
   const r = s.lex.data.replies[lang];

@@ -19,9 +19,11 @@ import {
   substituteEntities,
   withoutFollowUpWords,
   topicalWords,
+  type Literals,
   type NamedEntity,
 } from '../understand.js';
 import type { PartState, State, Step } from '../pipeline.js';
+import { errandTerms } from '../refusal.js';
 
 export const understandStep: Step<State> = {
   name: 'understand',
@@ -40,6 +42,12 @@ export const understandStep: Step<State> = {
       if (resolved !== s.text) {
         notes.push(`follow-up → "${resolved}"`);
         s.text = resolved;
+      } else {
+        const loose = looseFollowUp(s, s.text);
+        if (loose) {
+          s.followUpReading = loose;
+          notes.push(`if refused, as a follow-up: "${loose}"`);
+        }
       }
     }
     // a one-word topic message ("hoàng sa", "UNCLOS"): an overview and a short menu
@@ -47,22 +55,31 @@ export const understandStep: Step<State> = {
     const strong = ents.filter((e) => !e.home);
     if (strong.length === 1 && !answerTypeOf(s.lex, s.text) && topicalWords(s.lex, s.text, ents).length === 0) {
       s.topicOnly = strong[0]!;
-      notes.push(`topic only: ${strong[0]!.id}`);
+      s.lang = topicLang(s, strong[0]!);
+      notes.push(`topic only: ${strong[0]!.id} (${s.lang})`);
     }
     const texts = s.topicOnly ? [s.text] : splitParts(s.lex, s.text);
     const firstEnts = entitiesIn(s.lex, texts[0]!);
     const first = firstEnts.filter((e) => !e.home);
     // what the first part is about when it names no entity ("bitcoin h giá bn, có nên mua ko")
     const firstSubject = first.length ? [] : topicalWords(s.lex, texts[0]!, firstEnts).filter((w) => !/^\d+$/.test(w));
+    // …or the errand it names ("làm giấy khai sinh ở đâu, trong bao lâu phải đăng ký")
+    const firstErrand = errandTerms(s.lex, texts[0]!);
     s.parts = texts.map((t, i) => {
       let text = t;
       // later parts often leave out what they are about ("…, gửi xe ở đâu"): the first part's subject
       const own = entitiesIn(s.lex, t).filter((e) => !e.home);
-      // "…and how far is it from Vinh?": "it" is the first part's subject, Vinh only a reference point
-      if (i > 0 && own.length > 0 && first.length && followUpShape(s.lex, t).pronoun && !own.some((e) => first.some((f) => f.id === e.id))) {
+      // "lãnh hải rộng bn hải lý? còn vùng đặc quyền kinh tế thì bn": a follow-up inside the message
+      // asks the first part's question of another thing, as a follow-up message would
+      if (i > 0 && inMessageFollowUp(s, t, own)) {
+        text = substituteEntities(s.lex, texts[0]!, own);
+        notes.push(`part ${i + 1} follows part 1 → "${text}"`);
+      } else if (i > 0 && own.length > 0 && first.length && followUpShape(s.lex, t).pronoun && !own.some((e) => first.some((f) => f.id === e.id))) {
+        // "…and how far is it from Vinh?": "it" is the first part's subject, Vinh only a reference point
         text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
       } else if (i > 0 && own.length === 0) {
         if (first.length) text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+        else if (firstErrand.length && errandTerms(s.lex, t).length === 0) text = `${t} ${firstErrand[0]!.trim()}`;
         else if (firstSubject.length && topicalWords(s.lex, t, []).length <= 2) text = `${t} ${firstSubject.join(' ')}`;
       }
       // "năm nay", "sắp tới": resolved per part, so the year stays with the question it belongs to
@@ -71,7 +88,7 @@ export const understandStep: Step<State> = {
         s.year ??= time.year;
         notes.push(`"${time.phrase}" = ${time.year}`);
       }
-      return partState(s, time.text, text, time.year);
+      return { ...partState(s, time.text, text, time.year), typed: t };
     });
     if (s.parts.length > 1) notes.push(`${s.parts.length} parts`);
     const p0 = s.parts[0]!;
@@ -89,14 +106,54 @@ export function partState(s: State, text: string, asked = text, year: number | n
     entities: entitiesIn(s.lex, text),
     counted: countedNoun(s.lex, text),
     which: whichNoun(s.lex, text),
-    names: namedPlaces(s.lex, text),
-    literals: literalsIn(text),
+    // a name that is an entity's ("Paracel islands", "Hang Bua cave") is checked by the entity, by
+    // any of its aliases ("Hoàng Sa"), not by that one spelling
+    names: namedPlaces(s.lex, text).filter((n) => !entitiesIn(s.lex, text).some((e) => (s.lex.entityById.get(e.id)?.aliases ?? []).some((a) => a.includes(` ${n} `)))),
+    errand: errandTerms(s.lex, text),
+    // the year meant by "năm nay" pins the answer as a year typed out does (one check, in select)
+    literals: withYear(literalsIn(text, s.lex), year),
     year,
     candidates: [],
     qvec: null,
     chosen: null,
     draft: null,
   };
+}
+
+function withYear(l: Literals, year: number | null): Literals {
+  return year === null || l.years.includes(String(year)) ? l : { ...l, years: [...l.years, String(year)] };
+}
+
+/**
+ * The reply language for a message that only names a topic: English for an English name of it
+ * ("Paracel", "Spratly"), Vietnamese for a Vietnamese one however typed ("truongsa", "hoàng sa"), for
+ * a name both languages use ("UNCLOS") the conversation's language, Vietnamese by default.
+ */
+function topicLang(s: State, e: NamedEntity): 'vi' | 'en' {
+  const def = s.lex.entityById.get(e.id)?.def;
+  const squash = (x: string) => fold(normalize(x)).replace(/\s+/g, '');
+  const alias = squash(e.alias);
+  if (!def || !alias) return s.conversation?.lang ?? s.ctx.lastLang ?? 'vi';
+  const vi = squash(def.name);
+  const en = squash(def.name_en);
+  if (vi.includes(alias) && !en.includes(alias)) return 'vi';
+  if (en.includes(alias) && !vi.includes(alias)) return 'en';
+  // a name both use ("UNCLOS"), or a short acronym ("hs", "ts"): the conversation's language
+  if ((en.includes(alias) && vi.includes(alias)) || alias.length <= 4) return s.conversation?.lang ?? s.ctx.lastLang ?? 'vi';
+  // a longer name neither carries ("Paracels"): what the language step made of it
+  return s.lang;
+}
+
+/**
+ * A later part that only names another thing with follow-up words ("còn X thì bn", "what about X?"):
+ * its own entity, follow-up words, and no other words of its own.
+ */
+function inMessageFollowUp(s: State, text: string, own: NamedEntity[]): boolean {
+  if (own.length === 0) return false;
+  const shape = followUpShape(s.lex, text);
+  if (!shape.opener && !shape.closer) return false;
+  const topical = topicalWords(s.lex, withoutFollowUpWords(s.lex, text), entitiesIn(s.lex, text));
+  return topical.length === 0;
 }
 
 /**
@@ -140,6 +197,22 @@ function resolveFollowUp(s: State, text: string): string {
     return `${stripped} ${names.join(' ')}`.trim();
   }
   return text;
+}
+
+/**
+ * A question with no entity of its own, after a question about one ("đi tham quan hết tầm bao lâu"
+ * after "hang bua mở cửa mấy giờ"): the same question about the last entity. Only a second reading:
+ * the message may as well be a new question, so it is tried when the message alone is refused.
+ */
+function looseFollowUp(s: State, text: string): string | null {
+  const conv = s.conversation!;
+  if (entitiesIn(s.lex, text).some((e) => !e.home) || answerTypeOf(s.lex, text) === null) return null;
+  const names = conv.entities
+    .map((id) => s.lex.entityById.get(id))
+    .filter((e) => e !== undefined && e.def.home !== true)
+    .map((e) => entityName(e, 'vi'));
+  if (names.length === 0) return null;
+  return `${stripPronouns(s, text)} ${names.join(' ')}`.trim();
 }
 
 function stripPronouns(s: State, text: string): string {
