@@ -60,6 +60,9 @@ const DISTANCE = /\d[\d.,]*\s*(km(?![2²])|kilomet|ki lo met|cay so|m\b|met\b|m�
 // a sum of money ("20.000 đồng", "50k", "2 triệu", "$5") or no charge ("miễn phí", "không thu phí", "free")
 const MONEY = /\d[\d.,]*\s*(dong|d\b|vnd|nghin|ngan|k\b|trieu|tr\b|usd|\$)|\$\s?\d|\b(mien phi|khong mat phi|khong thu phi|khong thu tien|khong mat tien|khong co phi|khong ban ve|khong mat ve|khong thu ve|khong can ve|khong can mua ve|mien ve|free|no fee|no charge|no entrance fee|free of charge)\b/;
 
+/** Words that say where: "nằm ở", "tại", "thuộc", "located" (folded). */
+const LOCATIVE = /\b(nam o|nam tai|thuoc|tai|o xa|o huyen|cach|located|in the|km)\b/;
+
 /**
  * True when the text holds a value of that kind (folded matching; the raw text for names).
  * `titleWords`: folded words of titles and offices (knowledge/_assistant/question-words.yml), which
@@ -95,8 +98,21 @@ export function holdsValue(kind: ValueKindName, text: string, titleWords: Readon
         /(^|[^\p{L}])(ông|bà|Mr|Mrs|Ms|đồng chí|đ\/c)\.?\s+\p{Lu}/u.test(text)
       );
     case 'place':
-      return properNames(text).length > 0 || /\b(nam o|nam tai|thuoc|tai|o xa|o huyen|cach|located|in the|km)\b/.test(f);
+      return properNames(text).length > 0 || LOCATIVE.test(f);
   }
+}
+
+/**
+ * For "ở đâu" / "where": the text names a place the question did not already name, or says where
+ * with a locative phrase. "Lễ hội Hang Bua tổ chức ở đâu?" is not answered by a date sentence that
+ * only repeats "Hang Bua". `askedFolded`: the question, folded; `notNames`: folded capitalised words
+ * that are never a place ("tháng Giêng", "February"; question-words.yml named_places.stop).
+ */
+export function namesPlaceBeyond(text: string, askedFolded: string, notNames: ReadonlySet<string>): boolean {
+  const asked = new Set(askedFolded.split(' '));
+  const f = fold(text).toLowerCase();
+  if (LOCATIVE.test(f)) return true;
+  return properNames(text).some((name) => fold(name).toLowerCase().split(/\s+/).some((w) => !asked.has(w) && !notNames.has(w)));
 }
 
 /** Sequences of capitalised words that do not open a sentence ("Phà Én", "Đà Nẵng", "Sầm Thanh Hoài"); punctuation ends a name. */

@@ -6,7 +6,7 @@ import { answerTypeOf, countedNoun, countsNounNear, literalsIn } from '../../src
 import { errandTerms } from '../../src/answer/refusal.js';
 import { namesakesOf, rankAnswers } from '../../src/answer/steps/select.js';
 import type { Candidate } from '../../src/retrieval/knowledge-index.js';
-import { holdsCount, holdsValue } from '../../src/answer/values.js';
+import { holdsCount, holdsValue, namesPlaceBeyond } from '../../src/answer/values.js';
 import { understandStep } from '../../src/answer/steps/understand.js';
 import { normaliseStep } from '../../src/answer/steps/normalise.js';
 import type { State } from '../../src/answer/pipeline.js';
@@ -205,5 +205,28 @@ describe('names the question gives', () => {
   it('leaves an entity’s name to the entity check (any alias will do)', () => {
     expect(understood('How many islands are in the Paracel islands?').parts[0]!.names).toEqual([]);
     expect(understood('Xã Hùng Chân mới được lập từ những xã cũ nào?').parts[0]!.names).toEqual(['hung']);
+  });
+});
+
+describe('"which"/"what" with a noun is a question, not an assertion', () => {
+  it.each(['Những hành vi nào bị cấm trong khu vực biên giới?', 'nhung hanh vi bi cam o vanh dai bien gioi', 'cần làm những việc gì khi vào khu vực biên giới'])('%s', (q) => {
+    // a null type makes the claims step read the message as a claim (a rumour on a sensitive matter)
+    expect(answerTypeOf(lex, q)?.type).toBe('what_is');
+  });
+  it('leaves a statement without a question word untyped', () => {
+    expect(answerTypeOf(lex, 'biên giới bị đóng cửa rồi')).toBeNull();
+  });
+});
+
+describe('"ở đâu" is answered by a place beyond the question\'s own names', () => {
+  const notNames = new Set(lex.data.questionWords.named_places.stop);
+  const asked = 'le hoi hang bua to chuc o dau';
+  it('rejects a sentence whose only names are the question\'s and a month', () => {
+    expect(namesPlaceBeyond('Lễ hội Hang Bua năm 2025 khai hội ngày 18/2/2025 (21 tháng Giêng âm lịch).', asked, notNames)).toBe(false);
+    expect(namesPlaceBeyond('The Hang Bua festival opens in February.', 'where is the hang bua festival', notNames)).toBe(false);
+  });
+  it('accepts a new place name or a locative phrase', () => {
+    expect(namesPlaceBeyond('Lễ hội diễn ra ở đền Chiêng Ngam, xã Châu Tiến.', asked, notNames)).toBe(true);
+    expect(namesPlaceBeyond('Lễ hội Hang Bua tổ chức tại bãi hội trước cửa hang.', asked, notNames)).toBe(true);
   });
 });

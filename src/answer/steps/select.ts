@@ -20,6 +20,7 @@ import { aboutAll, contextOf, sentenceHolds, sentenceInfos, splitSentences, type
 import { saysNotPublished, trimPassage } from '../compose.js';
 import { rumourReply } from './claims.js';
 import { answerTypeOf, countsNoun, countsNounNear, topicalWords } from '../understand.js';
+import { namesPlaceBeyond } from '../values.js';
 import type { Lang } from '../types.js';
 
 interface Ranked {
@@ -215,8 +216,20 @@ function sameKindAsEntry(part: PartState, doc: IndexedUnit['doc'], s: State): bo
 function countsAsked(part: PartState, kind: ValueKindName, sentence: string, s: State): boolean {
   if (kind === 'number') return !part.counted || countsNounNear(sentence, part.counted);
   // …a "xã nào" answer names a xã, or at least no other kind of place ("bản Bua" is a village)
-  if (kind === 'place') return !part.which || countsNoun(sentence, part.which) || !countsNoun(sentence, s.lex.data.questionWords.counted.which.filter((w) => !part.which!.includes(w)));
+  if (kind === 'place') {
+    // …and names a place beyond the question's own names (or says where: "tại", "nằm ở")
+    if (!namesPlaceBeyond(sentence, part.q.folded, notPlaceNames(s))) return false;
+    return !part.which || countsNoun(sentence, part.which) || !countsNoun(sentence, s.lex.data.questionWords.counted.which.filter((w) => !part.which!.includes(w)));
+  }
   return true;
+}
+
+const notPlaceCache = new WeakMap<object, ReadonlySet<string>>();
+function notPlaceNames(s: State): ReadonlySet<string> {
+  const words = s.lex.data.questionWords.named_places.stop;
+  let set = notPlaceCache.get(words);
+  if (!set) notPlaceCache.set(words, (set = new Set(words)));
+  return set;
 }
 
 /** The best verified candidate of a part (null when none qualifies). */
