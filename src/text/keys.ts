@@ -40,7 +40,10 @@ export function englishStem(key: string): string {
       // worshipped → worship, planned → plan (but passed, called, staffed keep theirs); not "-ing":
       // "digging" staying apart from "dig" keeps the gem-digging ban from the gem-site answers
       if (/ed$/.test(k) && /([b-df-hj-np-rtv-z])\1$/.test(stem) && !/(ll|ss|ff|zz)$/.test(stem)) stem = stem.slice(0, -1);
-      if (stem.length >= 3) return stem;
+      if (stem.length < 3) continue;
+      // a plural is stemmed as its singular is: "Spratlys" → "Spratly" → "Sprat", like "Spratly"
+      if (re.source === 's$' && stem.length > 4) return englishStem(stem);
+      return stem;
     }
   }
   return k;

@@ -40,6 +40,10 @@ describe('englishStem', () => {
     expect(englishStem('thus')).toBe('thus');
     expect(englishStem('tours')).toBe(englishStem('tour'));
   });
+  it('stems a plural as its singular', () => {
+    expect(englishStem('spratlys')).toBe(englishStem('spratly'));
+    expect(englishStem('paracels')).toBe(englishStem('paracel'));
+  });
   it('undoubles the consonant before -ed', () => {
     expect(englishStem('worshipped')).toBe('worship');
     expect(englishStem('passed')).toBe('pass');
