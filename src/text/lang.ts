@@ -71,6 +71,11 @@ function englishAroundNames(text: string, lex: Lexicon): boolean {
   const first = raw[0]?.toLowerCase() ?? '';
   const onlyEnglish = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase()) && !VI_SYLLABLE.test(w.toLowerCase())).length;
   if (english >= plain - (plain >= 3 ? 1 : 0) && onlyEnglish >= 2 && !hasDiacritics(first) && lex.englishWords.has(first) && marked.length <= plain) return true;
+  // "what does chiêng ngam mean?", "where is bản Bua": two English-only words open the message (a
+  // Vietnamese sentence never opens so) and the marked words do not outnumber the unmarked ones
+  const englishOnly = (w: string | undefined) =>
+    w !== undefined && !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase()) && !VI_SYLLABLE.test(w.toLowerCase()) && !lex.neutralWords.has(w.toLowerCase());
+  if (englishOnly(raw[0]) && englishOnly(raw[1]) && marked.length <= plain) return true;
   return english >= 3 && english >= 0.35 * plain && marked.length <= 0.4 * raw.length;
 }
 

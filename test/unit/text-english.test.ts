@@ -9,7 +9,7 @@ import { englishStem } from '../../src/text/terms.js';
 
 describe('detectLang on English around Vietnamese terms', () => {
   it('keeps a short English question about a lower-case Vietnamese term English', () => {
-    for (const q of ['What is xòe?', 'What is khắc luống?', 'what does xòe mean']) expect(detectLang(q).lang, q).toBe('en');
+    for (const q of ['What is xòe?', 'What is khắc luống?', 'what does xòe mean', 'what does chiêng ngam mean?', 'where is bản Bua']) expect(detectLang(q).lang, q).toBe('en');
   });
   it('keeps Vietnamese with a stray English-looking syllable Vietnamese', () => {
     for (const q of ['do an ở đâu', 'Xòe là gì', 'khắc luống là gì vậy', 'the nào là xòe']) expect(detectLang(q).lang, q).toBe('vi');
