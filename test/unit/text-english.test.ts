@@ -20,6 +20,10 @@ describe('detectLang on English around Vietnamese terms', () => {
     expect(detectLang('UPR?', 'en').lang).toBe('en');
     expect(detectLang('UNCLOS').confident).toBe(false);
   });
+  it('reads typed English contractions without apostrophes as English', () => {
+    expect(detectLang('wheres hang bua').lang).toBe('en');
+    expect(detectLang('hang bua o dau pls').lang).toBe('vi');
+  });
   it('keeps English with emoji English', () => {
     expect(detectLang('when is border guard day in vietnam 🇻🇳').lang).toBe('en');
   });
