@@ -23,14 +23,30 @@ const EN_SUFFIXES: Array<[RegExp, string]> = [
  * for words that cannot be Vietnamese syllables; Vietnamese syllables and short words are left alone.
  */
 export function englishStem(key: string): string {
-  if (key.length <= 4 || !/^[a-z]+$/.test(key) || VI_SYLLABLE.test(key)) return key;
+  if (key.length < 4 || !/^[a-z]+$/.test(key) || VI_SYLLABLE.test(key)) return key;
+  // four letters: only a plural s ("gods", "laws", "fees" → god, law, fee), never "this", "bus", "ss"
+  if (key.length === 4) return /[^siuo]s$/.test(key) ? key.slice(0, -1) : key;
+  // British and American spellings are one word: palaeolithic/paleolithic, organised/organized,
+  // honour/honor, defence/defense, centre/center, kilometres/kilometers
+  const k = key
+    .replace(/ae/g, 'e')
+    .replace(/iz(e|ed|es|ing|ation|ations)$/, 'is$1')
+    .replace(/(?<=[a-z]{3})our(s|ed|ing)?$/, 'or$1')
+    .replace(/ence$/, 'ense')
+    .replace(/tre(s)?$/, 'ter$1');
   for (const [re, rep] of EN_SUFFIXES) {
-    if (re.test(key)) {
-      const stem = key.replace(re, rep);
-      if (stem.length >= 3) return stem;
+    if (re.test(k)) {
+      let stem = k.replace(re, rep);
+      // worshipped → worship, planned → plan (but passed, called, staffed keep theirs); not "-ing":
+      // "digging" staying apart from "dig" keeps the gem-digging ban from the gem-site answers
+      if (/ed$/.test(k) && /([b-df-hj-np-rtv-z])\1$/.test(stem) && !/(ll|ss|ff|zz)$/.test(stem)) stem = stem.slice(0, -1);
+      if (stem.length < 3) continue;
+      // a plural is stemmed as its singular is: "Spratlys" → "Spratly" → "Sprat", like "Spratly"
+      if (re.source === 's$' && stem.length > 4) return englishStem(stem);
+      return stem;
     }
   }
-  return key;
+  return k;
 }
 
 

@@ -20,6 +20,9 @@ export function detectLang(text: string, lastLang?: Lang, lex: Lexicon = default
   if (hasDiacritics(norm)) return englishAroundNames(text, lex) ? { lang: 'en', confident: true } : { lang: 'vi', confident: true };
   const ws = words(fold(norm)).filter((w) => !/^\d+$/.test(w));
   if (ws.length === 0) return { lang: lastLang ?? 'vi', confident: false };
+  // "UNCLOS", "UPR?", "EEZ": a lone acronym is written the same in both languages, so it says
+  // nothing about the asker's language; it follows the conversation (Vietnamese by default)
+  if (ws.length <= 2 && loneAcronyms(text, lex)) return { lang: lastLang ?? 'vi', confident: false };
   // "ok", "hi": used by everyone; Vietnamese unless the conversation is already in English
   if (ws.every((w) => lex.neutralWords.has(w))) return { lang: lastLang ?? 'vi', confident: false };
   let vi = 0;
@@ -60,5 +63,24 @@ function englishAroundNames(text: string, lex: Lexicon): boolean {
   const english = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase())).length;
   const onlyNames = marked.every((w) => w[0] !== w[0]!.toLowerCase());
   if (onlyNames && english >= 2 && english >= 0.3 * plain) return true;
+  // "What is khắc luống?", "what does xòe mean": a short English frame around a lower-case
+  // Vietnamese term. The unmarked words are English (one unlisted word, "mean", allowed from three
+  // on) and the message opens with one; a Vietnamese
+  // sentence has unmarked Vietnamese words ("la", "gi", "o") or opens with a Vietnamese word.
+  // ("do an ở đâu" is half-typed Vietnamese: English words that are also syllables do not count)
+  const first = raw[0]?.toLowerCase() ?? '';
+  const onlyEnglish = raw.filter((w) => !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase()) && !VI_SYLLABLE.test(w.toLowerCase())).length;
+  if (english >= plain - (plain >= 3 ? 1 : 0) && onlyEnglish >= 2 && !hasDiacritics(first) && lex.englishWords.has(first) && marked.length <= plain) return true;
+  // "what does chiêng ngam mean?", "where is bản Bua": two English-only words open the message (a
+  // Vietnamese sentence never opens so) and the marked words do not outnumber the unmarked ones
+  const englishOnly = (w: string | undefined) =>
+    w !== undefined && !hasDiacritics(w.toLowerCase()) && lex.englishWords.has(w.toLowerCase()) && !VI_SYLLABLE.test(w.toLowerCase()) && !lex.neutralWords.has(w.toLowerCase());
+  if (englishOnly(raw[0]) && englishOnly(raw[1]) && marked.length <= plain) return true;
   return english >= 3 && english >= 0.35 * plain && marked.length <= 0.4 * raw.length;
+}
+
+/** Every word is an acronym typed in capitals ("UNCLOS", "UPR") and not an English or Vietnamese word. */
+function loneAcronyms(text: string, lex: Lexicon): boolean {
+  const raw = (safeNFC(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !/^\d+$/.test(w));
+  return raw.length > 0 && raw.every((w) => /^[A-Z]{2,8}$/.test(w) && !lex.englishWords.has(w.toLowerCase()) && !lex.neutralWords.has(w.toLowerCase()));
 }
