@@ -10,7 +10,9 @@ import type { Candidate, DenseSearcher, IndexedDocument, KnowledgeIndex } from '
 import type { Lexicon } from '../text/lexicon.js';
 import { fold, normalize, words } from '../text/normalize.js';
 import { foldKey, type QueryAnalysis } from '../text/terms.js';
-import type { AnswerType, Literals, NamedEntity } from './understand.js';
+import { topicalWords, type AnswerType, type Literals, type NamedEntity } from './understand.js';
+import { holdsValue } from './values.js';
+import { foldedText } from '../text/keys.js';
 import type { AnswerContext, AnswerPipeline, AnswerResult, ConversationState, Lang, Outcome, RetrievedChunk, TraceStep } from './types.js';
 import { claimsStep } from './steps/claims.js';
 import { composeStep } from './steps/compose.js';
@@ -267,9 +269,12 @@ function combineParts(state: State): Draft {
   // said once, and a reply that is one answer is not numbered
   const said = new Set<string>();
   const items: string[] = [];
+  const answeredTexts = answered.map((d) => d.text);
   for (const p of state.parts) {
     const d = p.draft!;
     const ok = d.outcome === 'answered' || d.outcome === 'misconception';
+    // a part another part's answer already says is not named as unknown beside that answer
+    if (!ok && answeredTexts.some((t) => answersPart(state.lex, p, t))) continue;
     const text = ok ? d.text.trim() : r.unknown_part.replace('{part}', (p.typed ?? p.asked).trim().replace(/^(and|và|va|còn|con)\s+/i, ''));
     if (ok && said.has(text)) continue;
     said.add(text);
@@ -290,6 +295,22 @@ function combineParts(state: State): Draft {
     passages: answered.flatMap((d) => d.passages ?? []),
   };
 }
+
+/**
+ * The text answers the part: it holds a value of the part's type and most of the part's own words
+ * ("… với 495/496 đại biểu tán thành (khoảng 99,8%)" answers "bn % dbqh tán thành").
+ */
+export function answersPart(lex: Lexicon, p: Pick<PartState, 'type' | 'text' | 'entities'>, text: string): boolean {
+  const kind = p.type?.values;
+  if (!kind || kind === 'none' || !holdsValue(kind, text, lex.titleWords)) return false;
+  const t = ` ${foldedText(text)} `;
+  const own = topicalWords(lex, p.text, p.entities);
+  if (own.length === 0) return false;
+  const has = (w: string) => t.includes(` ${w} `) || (lex.shorthand.get(w) ?? []).some((e) => t.includes(` ${foldedText(e)} `));
+  return own.filter(has).length / own.length >= ANSWERED_ELSEWHERE_SHARE;
+}
+/** Share of a part's own words that another part's answer must hold to count as answering it. */
+const ANSWERED_ELSEWHERE_SHARE = 0.6;
 
 export function readConversation(raw: ConversationState | null | undefined): Conversation | null {
   if (!raw || typeof raw !== 'object' || raw.v !== 1) return null;

@@ -352,17 +352,27 @@ export function splitParts(lex: Lexicon, text: string): string[] {
   }
   const merged = out.filter((p) => words(normalize(p)).length > 0);
   if (merged.length <= 1) return [text];
-  // a fragment that asks nothing ("ad ơi", "cho mình hỏi") joins the next part
+  // a fragment that asks nothing ("ad ơi", "cho mình hỏi") joins the next part; a statement that no
+  // "?" closes ("planning a day trip 🚐", "bọn mình đi xe máy") is context, not a question: it is
+  // left out of the parts, so that it is neither named as unknown nor diluting the question's words
+  const closedByQuestionMark = (p: string) => {
+    const at = text.indexOf(p);
+    return at < 0 || /^\s*\?/.test(text.slice(at + p.length));
+  };
   const parts: string[] = [];
   let carry = '';
+  let dropped = false;
   for (const p of merged) {
-    if (!asksSomething(lex, p) && topicalWords(lex, p, entitiesIn(lex, p)).length === 0 && entitiesIn(lex, p).length === 0) carry += `${p} `;
+    const ents = entitiesIn(lex, p);
+    if (!asksSomething(lex, p) && topicalWords(lex, p, ents).length === 0 && ents.length === 0) carry += `${p} `;
+    else if (!asksSomething(lex, p) && !closedByQuestionMark(p) && merged.some((o) => o !== p && asksSomething(lex, o))) dropped = true;
     else {
       parts.push(`${carry}${p}`.trim());
       carry = '';
     }
   }
   if (carry && parts.length) parts[parts.length - 1] += ` ${carry.trim()}`;
+  if (dropped && parts.length === 1) return parts;
   return parts.length <= 1 ? [text] : parts.slice(0, max);
 }
 

@@ -38,7 +38,7 @@ describe('rumours told by a source and a verb', () => {
   it.each(['fb đồn từ tháng sau cấm vào khu vực biên giới', 'trên mạng người ta bảo Hoàng Sa đã mất', 'dan mang chia se la le hoi bi huy', 'my friend said the festival is cancelled'])('%s', (q) => {
     expect(heardFrom(padded(q), lex)).toBe(true);
   });
-  it.each(['fb bao nhiêu người theo dõi', 'mang bảo hiểm y tế khi đi khám', 'zalo của xã là gì', 'Luật Biên phòng có hiệu lực từ khi nào'])('not: %s', (q) => {
+  it.each(['fb bao nhiêu người theo dõi', 'mang bảo hiểm y tế khi đi khám', 'zalo của xã là gì', 'Luật Biên phòng có hiệu lực từ khi nào', 'e vua bi lua mat 5 trieu qua zalo roi, gio bao cho ai ad', 'bị lừa trên fb rồi báo công an ở đâu'])('not: %s', (q) => {
     expect(heardFrom(padded(q), lex)).toBe(false);
   });
 });

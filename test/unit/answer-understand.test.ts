@@ -2,7 +2,8 @@
 // "how many" answer must hold a count (not a date), chat shorthand and closing particles do not hide
 // the question word, and a later part that only names another thing asks the first part's question.
 import { describe, expect, it } from 'vitest';
-import { answerTypeOf, countedNoun, countsNounNear, literalsIn } from '../../src/answer/understand.js';
+import { answerTypeOf, countedNoun, countsNounNear, literalsIn, splitParts } from '../../src/answer/understand.js';
+import { answersPart } from '../../src/answer/pipeline.js';
 import { errandTerms } from '../../src/answer/refusal.js';
 import { namesakesOf, rankAnswers } from '../../src/answer/steps/select.js';
 import type { Candidate } from '../../src/retrieval/knowledge-index.js';
@@ -228,5 +229,23 @@ describe('"ở đâu" is answered by a place beyond the question\'s own names', 
   it('accepts a new place name or a locative phrase', () => {
     expect(namesPlaceBeyond('Lễ hội diễn ra ở đền Chiêng Ngam, xã Châu Tiến.', asked, notNames)).toBe(true);
     expect(namesPlaceBeyond('Lễ hội Hang Bua tổ chức tại bãi hội trước cửa hang.', asked, notNames)).toBe(true);
+  });
+});
+
+describe('multi-part messages: context is not a question, and a part answered by another is not unknown', () => {
+  it('leaves out a statement that no "?" closes', () => {
+    expect(splitParts(lex, 'hi! how far is Bua cave from Vinh city? planning a day trip 🚐')).toEqual(['hi! how far is Bua cave from Vinh city']);
+    expect(splitParts(lex, 'Bọn mình đi xe máy\nHang Bua cách Vinh bao xa?')).toEqual(['Hang Bua cách Vinh bao xa']);
+  });
+  it('keeps questions closed by "?" and greetings with their question', () => {
+    expect(splitParts(lex, 'Hoàng Sa thuộc đâu? còn Trường Sa?')).toHaveLength(2);
+    expect(splitParts(lex, 'hang bua mo cua may h, gia ve')).toHaveLength(2);
+    expect(splitParts(lex, 'ad ơi, cho mình hỏi Hang Bua ở đâu')).toHaveLength(1);
+  });
+  it('counts a part as answered when another part\'s answer holds its value and words', () => {
+    const part = (text: string) => ({ text, type: answerTypeOf(lex, text), entities: [] });
+    const answer = 'Luật Biển Việt Nam được Quốc hội thông qua ngày 21/6/2012, với 495/496 đại biểu tán thành (khoảng 99,8%).';
+    expect(answersPart(lex, part('bn % dbqh tan thanh'), answer)).toBe(true);
+    expect(answersPart(lex, part('có hiệu lực từ bao giờ'), answer.replace('21/6/2012', 'kỳ họp thứ 3'))).toBe(false);
   });
 });

@@ -121,7 +121,9 @@ export function heardFrom(f: string, lex: Lexicon): boolean {
     const from = i + src.length;
     for (let j = from; j < Math.min(ws.length, from + c.rumour_window); j++) {
       const verb = verbs.find((p) => at(j, p));
-      if (verb && !notBefore.has(ws[j + verb.length] ?? '')) return true;
+      if (!verb) continue;
+      const next = ws[j + verb.length] ?? '';
+      if (!notBefore.has(next) && !notBefore.has(`${next} ${ws[j + verb.length + 1] ?? ''}`)) return true;
     }
   }
   return false;
