@@ -113,7 +113,10 @@ export function countedNoun(lex: Lexicon, text: string): string[] | null {
       const syn = synonymsOf(c.synonyms, next);
       if (syn) return syn;
       if (skip.has(next) || lex.fillers.has(next) || /^\d/.test(next)) continue;
-      return [next, next.replace(/s$/, '')];
+      // chat shorthand counts what it stands for: "bn dbqh" counts "đại biểu (quốc hội)"
+      const acronym = lex.acronymsByShort.get(next);
+      const spelled = [...(lex.shorthand.get(next) ?? []), ...(acronym ? [acronym] : [])].map((e) => folded(e)).flatMap((e) => [e, e.split(' ').slice(0, 2).join(' ')]);
+      return [...new Set([next, next.replace(/s$/, ''), ...spelled])];
     }
   }
   return null;
@@ -246,7 +249,8 @@ export function countsNoun(sentence: string, noun: readonly string[]): boolean {
  * but counts islands.
  */
 export function countsNounNear(sentence: string, noun: readonly string[]): boolean {
-  const ws = folded(sentence.replace(/(\d)[.,](?=\d)/g, '$1')).split(' ').filter(Boolean);
+  // a comma between nouns is a coordination, read as "và" ("64 cán bộ, chiến sĩ" counts the chiến sĩ)
+  const ws = folded(sentence.replace(/(\d)[.,](?=\d)/g, '$1').replace(/(\p{L}),\s*(?=\p{L})/gu, '$1 và ')).split(' ').filter(Boolean);
   const num = (w: string | undefined) => w !== undefined && /^\d/.test(w);
   for (const n of noun) {
     for (const form of [n, `${n}s`]) {
@@ -254,6 +258,8 @@ export function countsNounNear(sentence: string, noun: readonly string[]): boole
       for (let i = 0; i + nw.length <= ws.length; i++) {
         if (!nw.every((w, k) => ws[i + k] === w)) continue;
         if ([1, 2].some((d) => num(ws[i - d]))) return true;
+        // …or before a list that ends with the noun ("64 cán bộ và chiến sĩ"), not before a verb ("11 đảo có người")
+        if ([3, 4].some((d) => num(ws[i - d]) && ws.slice(i - d + 1, i).includes('va'))) return true;
         if ([1, 2, 3, 4].some((d) => num(ws[i + nw.length - 1 + d]))) return true;
       }
     }

@@ -249,3 +249,14 @@ describe('multi-part messages: context is not a question, and a part answered by
     expect(answersPart(lex, part('có hiệu lực từ bao giờ'), answer.replace('21/6/2012', 'kỳ họp thứ 3'))).toBe(false);
   });
 });
+
+describe('the counted noun, spelled out and a few words from its number', () => {
+  it('counts what chat shorthand stands for', () => {
+    const noun = countedNoun(lex, 'luat bien phong co bn dbqh tan thanh')!;
+    expect(countsNounNear('Luật được thông qua với 456 đại biểu tán thành.', noun)).toBe(true);
+  });
+  it('finds the number up to three words before the noun', () => {
+    expect(countsNounNear('64 cán bộ, chiến sĩ Hải quân hy sinh.', countedNoun(lex, 'tran gac ma bn chien si hy sinh')!)).toBe(true);
+    expect(countsNounNear('Năm 1988 có nhiều cán bộ và chiến sĩ hy sinh.', countedNoun(lex, 'bn chien si hy sinh')!)).toBe(false);
+  });
+});
