@@ -249,7 +249,8 @@ export function countsNoun(sentence: string, noun: readonly string[]): boolean {
 export function countsNounNear(sentence: string, noun: readonly string[]): boolean {
   const ws = folded(sentence.replace(/(\d)[.,](?=\d)/g, '$1')).split(' ').filter(Boolean);
   // a number with a unit of length or area measures something ("đảo lớn nhất rộng 0,6 km²"): not a count
-  const num = (j: number) => j >= 0 && j < ws.length && /^\d/.test(ws[j]!) && !measuredBy(ws.slice(j + 1, j + 3).join(' '));
+  // ("0,6km²" written together: the unit is the token's own tail)
+  const num = (j: number) => j >= 0 && j < ws.length && /^\d/.test(ws[j]!) && !measuredBy([ws[j]!.replace(/^\d+/, ''), ...ws.slice(j + 1, j + 3)].join(' ').trim());
   for (const n of noun) {
     for (const form of [n, `${n}s`]) {
       const nw = form.split(' ');

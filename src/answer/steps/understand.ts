@@ -98,9 +98,10 @@ export const understandStep: Step<State> = {
 };
 
 /**
- * The names a later part that leaves out its subject is about: the first part's entities, except
- * that a distance is measured to a place, not to an event: "when is the Hang Bua festival and how far
- * is it from Vinh?" asks how far the cave the festival is held at is (entities.yml `held_at`).
+ * The names a later part (or a follow-up) that leaves out its subject is about: the first part's (or
+ * the last question's) entities, except that a distance is measured to a place, not to an event:
+ * "when is the Hang Bua festival and how far is it from Vinh?" asks how far the cave the festival is
+ * held at is (entities.yml `held_at`).
  */
 function referents(s: State, text: string, first: NamedEntity[]): string[] {
   const distance = answerTypeOf(s.lex, text)?.values === 'distance';
@@ -205,7 +206,7 @@ function resolveFollowUp(s: State, text: string): string {
     return text;
   }
   if (shape.pronoun || (marked && n <= 8) || (type !== null && topical.length <= 2 && n <= 6)) {
-    const names = last.filter((e) => !e.home).map((e) => entityName(s.lex.entityById.get(e.id), 'vi'));
+    const names = referents(s, text, last.filter((e) => !e.home));
     if (names.length === 0) return text;
     const stripped = stripPronouns(s, text);
     return `${stripped} ${names.join(' ')}`.trim();
