@@ -250,9 +250,12 @@ export function countsNounNear(sentence: string, noun: readonly string[]): boole
   const ws = folded(sentence.replace(/(\d)[.,](?=\d)/g, '$1')).split(' ').filter(Boolean);
   // a number with a unit of length or area measures something ("đảo lớn nhất rộng 0,6 km²"): not a count
   // ("0,6km²" written together: the unit is the token's own tail)
-  const num = (j: number) => j >= 0 && j < ws.length && /^\d/.test(ws[j]!) && !measuredBy([ws[j]!.replace(/^\d+/, ''), ...ws.slice(j + 1, j + 3)].join(' ').trim());
+  const counts = (j: number) => j >= 0 && j < ws.length && /^\d/.test(ws[j]!);
+  const measures = (j: number) => measuredBy([ws[j]!.replace(/^\d+/, ''), ...ws.slice(j + 1, j + 3)].join(' ').trim());
   for (const n of noun) {
     for (const form of [n, `${n}s`]) {
+      // …unless the asked thing is the unit itself ("bao nhiêu km²": "1.058 km²")
+      const num = measuredBy(form) ? counts : (j: number) => counts(j) && !measures(j);
       const nw = form.split(' ');
       for (let i = 0; i + nw.length <= ws.length; i++) {
         if (!nw.every((w, k) => ws[i + k] === w)) continue;

@@ -51,6 +51,10 @@ describe('an area or a length is not a count', () => {
   ])('%s → %s', (text, ok) => {
     expect(countsNounNear(text, islands)).toBe(ok);
   });
+  it('counts the unit itself when the question asks for it', () => {
+    const km2 = countedNoun(lex, 'Huyện Quỳ Châu cũ rộng khoảng bao nhiêu km²?');
+    if (km2) expect(countsNounNear('Huyện Quỳ Châu (cũ) rộng khoảng 1.058 km².', km2)).toBe(true);
+  });
   it('reads units of length and area after a number', () => {
     expect(measuredBy('km² lon nhat')).toBe(true);
     expect(measuredBy('hai ly')).toBe(true);
