@@ -40,6 +40,8 @@ interface RunResult {
   loadMs: number;
   items: ItemScore[];
   latencies: number[];
+  /** Process CPU time per question (user + system, ms): steadier than wall time on a shared machine. */
+  cpu: number[];
   results: Map<string, AnswerResult>;
 }
 
@@ -66,17 +68,21 @@ async function measure(kind: DbKind, db: Db): Promise<RunResult> {
   for (const q of questions.slice(0, 30)) await svc2.pipeline.answer(q.q); // warm-up
   const results = new Map<string, AnswerResult>();
   const latencies: number[] = [];
+  const cpu: number[] = [];
   for (const q of questions) {
     const s = performance.now();
+    const c = process.cpuUsage();
     const r = await svc2.pipeline.answer(q.q);
+    const used = process.cpuUsage(c);
     latencies.push(performance.now() - s);
+    cpu.push((used.user + used.system) / 1000);
     results.set(q.id, r);
   }
   // injections with an underlying question must route like that question
   const bases = new Map<string, AnswerResult>();
   for (const q of questions) if (q.base) bases.set(q.id, await svc2.pipeline.answer(q.base));
   const items = questions.map((q) => scoreItem(q, results.get(q.id)!, 0, bases.get(q.id)));
-  return { kind, ingestMs, loadMs, items, latencies, results };
+  return { kind, ingestMs, loadMs, items, latencies, cpu, results };
 }
 
 /** Baseline: MiniSearch (BM25, default tokenizer, accented text) over the same units; answer = top unit's answer text. */
@@ -153,12 +159,12 @@ for (const k of ['fact', 'misconception', 'out_of_scope', 'smalltalk', 'injectio
 const allOk = ours.items.filter((x) => x.outcomeOk).length;
 lines.push('', `Outcome accuracy overall: ${fmt(pct(allOk, ours.items.length))}%.`, '');
 lines.push('## Latency of the whole pipeline (per question, after warm-up)', '');
-row(['database', 'first start (ingest + load)', 'later start (load)', 'p50 ms', 'p99 ms', 'max ms']);
-row(['---', '---:', '---:', '---:', '---:', '---:']);
+row(['database', 'first start (ingest + load)', 'later start (load)', 'p50 ms', 'p99 ms', 'max ms', 'CPU p50 / p99 ms']);
+row(['---', '---:', '---:', '---:', '---:', '---:', '---:']);
 for (const r of runs) {
-  row([r.kind === 'pglite' ? 'embedded (PGlite)' : 'PostgreSQL', `${(r.ingestMs / 1000).toFixed(1)} s`, `${(r.loadMs / 1000).toFixed(2)} s`, percentile(r.latencies, 50).toFixed(1), percentile(r.latencies, 99).toFixed(1), Math.max(...r.latencies).toFixed(1)]);
+  row([r.kind === 'pglite' ? 'embedded (PGlite)' : 'PostgreSQL', `${(r.ingestMs / 1000).toFixed(1)} s`, `${(r.loadMs / 1000).toFixed(2)} s`, percentile(r.latencies, 50).toFixed(1), percentile(r.latencies, 99).toFixed(1), Math.max(...r.latencies).toFixed(1), `${percentile(r.cpu, 50).toFixed(1)} / ${percentile(r.cpu, 99).toFixed(1)}`]);
 }
-row(['baseline: MiniSearch BM25 lookup only (same run)', '–', '–', percentile(baseLatencies, 50).toFixed(2), percentile(baseLatencies, 99).toFixed(2), Math.max(...baseLatencies).toFixed(2)]);
+row(['baseline: MiniSearch BM25 lookup only (same run)', '–', '–', percentile(baseLatencies, 50).toFixed(2), percentile(baseLatencies, 99).toFixed(2), Math.max(...baseLatencies).toFixed(2), '–']);
 lines.push('', 'Time per pipeline step (embedded run; from each answer\'s trace):', '');
 row(['step', 'p50 ms', 'p99 ms']);
 row(['---', '---:', '---:']);

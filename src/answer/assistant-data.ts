@@ -43,6 +43,10 @@ const OffDomainFile = z.object({
       terms: phrases.min(1),
       // matched only when typed with their marks: folded, they are everyday words ("bão" → "bao", as in "bao nhiêu")
       marked_terms: phrases.default([]),
+      // a place the asker is at or stays in ("homestay", "khách sạn"): it is the head of a question
+      // only when the question names no other off-domain topic that the matched text speaks to
+      // ("power cut at my homestay" asks about the power cut)
+      setting: z.boolean().default(false),
     }),
   ),
 });

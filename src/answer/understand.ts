@@ -6,6 +6,7 @@ import type { AnswerTypeName, ValueKindName } from './assistant-data.js';
 import { findEntities, type CompiledEntity, type Lexicon } from '../text/lexicon.js';
 import { normalize, safeNFC, words } from '../text/normalize.js';
 import { foldedText, normalizedText } from '../text/keys.js';
+import { measuredBy } from './values.js';
 
 export interface AnswerType {
   type: AnswerTypeName;
@@ -251,16 +252,21 @@ export function countsNoun(sentence: string, noun: readonly string[]): boolean {
 export function countsNounNear(sentence: string, noun: readonly string[]): boolean {
   // a comma between nouns is a coordination, read as "và" ("64 cán bộ, chiến sĩ" counts the chiến sĩ)
   const ws = folded(sentence.replace(/(\d)[.,](?=\d)/g, '$1').replace(/(\p{L}),\s*(?=\p{L})/gu, '$1 và ')).split(' ').filter(Boolean);
-  const num = (w: string | undefined) => w !== undefined && /^\d/.test(w);
+  // a number with a unit of length or area measures something ("đảo lớn nhất rộng 0,6 km²"): not a count
+  // ("0,6km²" written together: the unit is the token's own tail)
+  const counts = (j: number) => j >= 0 && j < ws.length && /^\d/.test(ws[j]!);
+  const measures = (j: number) => measuredBy([ws[j]!.replace(/^\d+/, ''), ...ws.slice(j + 1, j + 3)].join(' ').trim());
   for (const n of noun) {
     for (const form of [n, `${n}s`]) {
+      // …unless the asked thing is the unit itself ("bao nhiêu km²": "1.058 km²")
+      const num = measuredBy(form) ? counts : (j: number) => counts(j) && !measures(j);
       const nw = form.split(' ');
       for (let i = 0; i + nw.length <= ws.length; i++) {
         if (!nw.every((w, k) => ws[i + k] === w)) continue;
-        if ([1, 2].some((d) => num(ws[i - d]))) return true;
+        if ([1, 2].some((d) => num(i - d))) return true;
         // …or before a list that ends with the noun ("64 cán bộ và chiến sĩ"), not before a verb ("11 đảo có người")
-        if ([3, 4].some((d) => num(ws[i - d]) && ws.slice(i - d + 1, i).includes('va'))) return true;
-        if ([1, 2, 3, 4].some((d) => num(ws[i + nw.length - 1 + d]))) return true;
+        if ([3, 4].some((d) => num(i - d) && ws.slice(i - d + 1, i).includes('va'))) return true;
+        if ([1, 2, 3, 4].some((d) => num(i + nw.length - 1 + d))) return true;
       }
     }
   }
@@ -296,9 +302,10 @@ export function followUpShape(lex: Lexicon, text: string): FollowUpShape {
  * bao nhiêu?" + "còn vùng đặc quyền kinh tế thì sao?" → "vùng đặc quyền kinh tế rộng bao nhiêu". A new
  * entity replaces the last question's entity of its class (the last one named, when there are
  * several), else the last question's main (non-home) entity: the follow-up moves the question to
- * another thing, it does not ask about both.
+ * another thing, it does not ask about both. The new entity goes in by its name in `lang`, the
+ * language of the message.
  */
-export function substituteEntities(lex: Lexicon, lastQuestion: string, next: NamedEntity[]): string {
+export function substituteEntities(lex: Lexicon, lastQuestion: string, next: NamedEntity[], lang: 'vi' | 'en' = 'vi'): string {
   let q = pad(folded(lastQuestion));
   const last = entitiesIn(lex, lastQuestion).filter((l) => l.alias);
   const replaced = new Set<string>();
@@ -306,7 +313,10 @@ export function substituteEntities(lex: Lexicon, lastQuestion: string, next: Nam
   const lastPos = (e: NamedEntity) => q.lastIndexOf(pad(e.alias));
   for (const e of next) {
     if (last.some((l) => l.id === e.id)) continue;
-    const name = folded(entityName(lex.entityById.get(e.id), 'vi'));
+    // the name in the message's language: "what about cambodia?" after an English question asks about
+    // "cambodia", not "campuchia" (a Vietnamese name inside an English question matches neither
+    // language's phrasings well and ends in a menu)
+    const name = folded(entityName(lex.entityById.get(e.id), lang) || entityName(lex.entityById.get(e.id), 'vi'));
     const free = last.filter((l) => !replaced.has(l.id) && q.includes(pad(l.alias)));
     const sameClass = free.filter((l) => l.cls === e.cls).sort((a, b) => lastPos(b) - lastPos(a));
     const main = free.filter((l) => !l.home).sort((a, b) => lastPos(b) - lastPos(a));

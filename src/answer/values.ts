@@ -57,6 +57,18 @@ const QUANTITY =
 // a distance: a number with a unit of length ("170 km", "12 hải lý", "500 m") or of travel time ("3 giờ", "4 hours")
 const DISTANCE = /\d[\d.,]*\s*(km(?![2²])|kilomet|ki lo met|cay so|m\b|met\b|mét|hai ly|hai li|nautical|miles?|nm\b|gio|tieng|hours?|phut|minutes?)/;
 
+// the unit right after a number that makes it a measurement, not a count: a length or an area
+// ("0,6 km²", "12 hải lý", "5 ha"), read on folded words ("km²" stays, "%" is gone)
+const MEASURE_UNIT = /^(km2|km²|km|kilomet|kilometres?|kilometers?|m2|m²|m|met|metres?|meters?|ha|hecta|hectares?|sq|square|hai ly|hai li|nautical|miles?|nm)\b/;
+
+/**
+ * Do the folded words after a number make it a measurement ("06 km²", "12 hai ly")? "Đảo lớn nhất
+ * rộng 0,6 km²" does not count islands however near "đảo" the number stands.
+ */
+export function measuredBy(after: string): boolean {
+  return MEASURE_UNIT.test(after);
+}
+
 // a sum of money ("20.000 đồng", "50k", "2 triệu", "$5") or no charge ("miễn phí", "không thu phí", "free")
 const MONEY = /\d[\d.,]*\s*(dong|d\b|vnd|nghin|ngan|k\b|trieu|tr\b|usd|\$)|\$\s?\d|\b(mien phi|khong mat phi|khong thu phi|khong thu tien|khong mat tien|khong co phi|khong ban ve|khong mat ve|khong thu ve|khong can ve|khong can mua ve|mien ve|free|no fee|no charge|no entrance fee|free of charge)\b/;
 

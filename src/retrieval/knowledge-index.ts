@@ -246,11 +246,15 @@ export class KnowledgeIndex {
       if (slot === undefined) {
         slot = groups.length;
         slotOf.set(t.group, slot);
-        groups.push({ bigram: t.bigram, filler: t.filler, offDomain: false, place: false, denom: 0 });
+        groups.push({ bigram: t.bigram, filler: t.filler, offDomain: false, setting: false, place: false, denom: 0 });
       }
       if (t.weight === 1 && this.lex.placeTerms.has(t.term)) groups[slot]!.place = true;
     }
-    for (const id of offDomainGroups(q, this.lex).keys()) groups[slotOf.get(id)!]!.offDomain = true;
+    for (const [id, topic] of offDomainGroups(q, this.lex)) {
+      const g = groups[slotOf.get(id)!]!;
+      g.offDomain = true;
+      g.setting = this.lex.offDomainSettings.has(topic);
+    }
     // a word typed with its marks ("quán") grounds fully only by its accented form; the folded form
     // ("quan" = quản, quan…) counts half
     const typedAccented = new Set(q.terms.filter((t) => t.weight === 1 && t.term.startsWith('a:')).map((t) => t.group));
@@ -312,10 +316,15 @@ export class KnowledgeIndex {
     c.bigramCoverage = ratio(prep.poolBigrams, num) ?? 0;
     // grounding: the words of the question, plus any off-domain topic it names (src/text/off-domain.ts),
     // weighted up so that an uncovered "thời tiết" or "bóng đá" outweighs a covered "Hang Bua"
-    c.grounded = ratio(prep.grounding, doc, (g) => (g.offDomain || g.place ? this.lex.offDomainWeight : 1)) ?? 1;
+    const covered = (slot: number) => doc[slot]! >= groups[slot]!.denom * UNCOVERED_OFF_DOMAIN_SHARE;
+    // where the asker is ("homestay", "khách sạn") is not the head of a question whose other
+    // off-domain topic ("power cut") the text speaks to: it neither grounds nor disqualifies
+    const settingAside = prep.grounding.some((slot) => groups[slot]!.offDomain && !groups[slot]!.setting && covered(slot));
+    const grounding = settingAside ? prep.grounding.filter((slot) => !groups[slot]!.setting) : prep.grounding;
+    c.grounded = ratio(grounding, doc, (g) => (g.offDomain || g.place ? this.lex.offDomainWeight : 1)) ?? 1;
     // an off-domain topic the matched text never speaks to ("làm căn cước", "giá vàng") is the head
     // of the question: however much else matches, the text does not answer it
-    c.uncoveredOffDomain = prep.grounding.some((slot) => groups[slot]!.offDomain && doc[slot]! < groups[slot]!.denom * UNCOVERED_OFF_DOMAIN_SHARE);
+    c.uncoveredOffDomain = grounding.some((slot) => groups[slot]!.offDomain && !covered(slot));
     // so is another place ("Hà Giang", "Đà Lạt", "xã Châu Hạnh") that the matched text never names:
     // the same words about Hang Bua do not answer it (src/text/places.ts)
     c.uncoveredPlace = prep.grounding.some((slot) => groups[slot]!.place && doc[slot]! < groups[slot]!.denom * UNCOVERED_OFF_DOMAIN_SHARE);
@@ -349,6 +358,8 @@ interface CoverageGroup {
   bigram: boolean;
   filler: boolean;
   offDomain: boolean;
+  /** an off-domain topic that only says where the asker is (off-domain.yml `setting`) */
+  setting: boolean;
   place: boolean;
   denom: number;
 }

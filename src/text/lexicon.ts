@@ -40,6 +40,8 @@ export interface Lexicon {
   readonly offDomainFolded: ReadonlyMap<string, string>;
   readonly offDomainWeight: number;
   readonly offDomainRoute: ReadonlyMap<string, string | null>;
+  /** Off-domain topics that only say where the asker is (off-domain.yml `setting`). */
+  readonly offDomainSettings: ReadonlySet<string>;
   readonly placeTerms: ReadonlySet<string>;
   readonly entities: readonly CompiledEntity[];
   readonly entityById: ReadonlyMap<string, CompiledEntity>;
@@ -127,6 +129,7 @@ export function compileLexicon(data: AssistantData): Lexicon {
     offDomainFolded,
     offDomainWeight: data.offDomain.weight,
     offDomainRoute,
+    offDomainSettings: new Set(data.offDomain.topics.filter((t) => t.setting).map((t) => t.id)),
     placeTerms,
     entities,
     entityById: new Map(entities.map((e) => [e.id, e])),

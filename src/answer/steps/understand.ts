@@ -72,13 +72,13 @@ export const understandStep: Step<State> = {
       // "lãnh hải rộng bn hải lý? còn vùng đặc quyền kinh tế thì bn": a follow-up inside the message
       // asks the first part's question of another thing, as a follow-up message would
       if (i > 0 && inMessageFollowUp(s, t, own)) {
-        text = substituteEntities(s.lex, texts[0]!, own);
+        text = substituteEntities(s.lex, texts[0]!, own, s.lang);
         notes.push(`part ${i + 1} follows part 1 → "${text}"`);
       } else if (i > 0 && own.length > 0 && first.length && followUpShape(s.lex, t).pronoun && !own.some((e) => first.some((f) => f.id === e.id))) {
         // "…and how far is it from Vinh?": "it" is the first part's subject, Vinh only a reference point
-        text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+        text = `${t} ${referents(s, t, first).join(' ')}`;
       } else if (i > 0 && own.length === 0) {
-        if (first.length) text = `${t} ${first.map((e) => entityName(s.lex.entityById.get(e.id), 'vi')).join(' ')}`;
+        if (first.length) text = `${t} ${referents(s, t, first).join(' ')}`;
         else if (firstErrand.length && errandTerms(s.lex, t).length === 0) text = `${t} ${firstErrand[0]!.trim()}`;
         else if (firstSubject.length && topicalWords(s.lex, t, []).length <= 2) text = `${t} ${firstSubject.join(' ')}`;
       }
@@ -96,6 +96,21 @@ export const understandStep: Step<State> = {
     return { note: notes.join('; ') };
   },
 };
+
+/**
+ * The names a later part (or a follow-up) that leaves out its subject is about: the first part's (or
+ * the last question's) entities, except that a distance is measured to a place, not to an event:
+ * "when is the Hang Bua festival and how far is it from Vinh?" asks how far the cave the festival is
+ * held at is (entities.yml `held_at`).
+ */
+function referents(s: State, text: string, first: NamedEntity[]): string[] {
+  const distance = answerTypeOf(s.lex, text)?.values === 'distance';
+  const ids = first.map((e) => {
+    const at = s.lex.entityById.get(e.id)?.def.held_at;
+    return distance && at && s.lex.entityById.has(at) ? at : e.id;
+  });
+  return [...new Set(ids)].map((id) => entityName(s.lex.entityById.get(id), 'vi')).filter(Boolean);
+}
 
 export function partState(s: State, text: string, asked = text, year: number | null = s.year): PartState {
   return {
@@ -171,7 +186,7 @@ function resolveFollowUp(s: State, text: string): string {
   const marked = shape.opener || shape.closer;
   // "còn quần đảo Hoàng Sa thì sao?": only an entity and follow-up words
   if (ents.length > 0 && marked && topical.length === 0 && (type === null || ['yesno', 'what_is'].includes(type.type))) {
-    return substituteEntities(s.lex, conv.question!, ents);
+    return substituteEntities(s.lex, conv.question!, ents, s.lang);
   }
   if (ents.length > 0) return text;
   // no entity of its own: point back at the last one
@@ -191,7 +206,7 @@ function resolveFollowUp(s: State, text: string): string {
     return text;
   }
   if (shape.pronoun || (marked && n <= 8) || (type !== null && topical.length <= 2 && n <= 6)) {
-    const names = last.filter((e) => !e.home).map((e) => entityName(s.lex.entityById.get(e.id), 'vi'));
+    const names = referents(s, text, last.filter((e) => !e.home));
     if (names.length === 0) return text;
     const stripped = stripPronouns(s, text);
     return `${stripped} ${names.join(' ')}`.trim();
